@@ -1,0 +1,51 @@
+"""The event envelope: ``{seq, t_ms, kind, actor, data, cause}``.
+
+``kind`` is ``<twin>.<fact>``; ``cause`` is the seq of the ``core.scheduled`` event that
+produced a delivered event, or None for an event a tool call emitted directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vei.core.canonical import canonical_json
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One immutable fact in the append-only log."""
+
+    seq: int
+    t_ms: int
+    kind: str
+    actor: str
+    data: dict[str, Any]
+    cause: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The envelope as a plain dict (the canonical JSON form's source)."""
+        return {
+            "seq": self.seq,
+            "t_ms": self.t_ms,
+            "kind": self.kind,
+            "actor": self.actor,
+            "data": self.data,
+            "cause": self.cause,
+        }
+
+    def to_json(self) -> str:
+        """Canonical JSON of the envelope: what is stored and digested."""
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Event:
+        """Rebuild an event from its envelope dict."""
+        return cls(
+            seq=int(raw["seq"]),
+            t_ms=int(raw["t_ms"]),
+            kind=str(raw["kind"]),
+            actor=str(raw["actor"]),
+            data=dict(raw["data"]),
+            cause=None if raw.get("cause") is None else int(raw["cause"]),
+        )

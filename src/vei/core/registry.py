@@ -1,0 +1,140 @@
+"""The tool registry: every tool is declared exactly once, here.
+
+The MCP tool list, the Python API (``World.call``), ``vei_tools_search`` and the generated
+reference docs all read these declarations. Wire names are ``<twin>_<verb>``; the dotted
+spelling (``slack.send_message``) resolves as an alias when called but is never listed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from vei.core.errors import UnknownToolError
+
+if TYPE_CHECKING:
+    from vei.core.context import CallContext
+
+ToolKind = Literal["read", "write", "control"]
+State = dict[str, Any]
+Result = dict[str, Any]
+Handler = Callable[[State, Any, "CallContext"], Result]
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
+
+
+class ToolArgs(BaseModel):
+    """Base class of every tool's argument model: unknown fields are an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool's single declaration.
+
+    ``latency_ms`` is the virtual time a call costs, ``cost_cents`` its synthetic price.
+    A ``control`` tool's handler receives the World itself instead of a state view.
+    """
+
+    name: str
+    description: str
+    args: type[ToolArgs]
+    kind: ToolKind
+    handler: Callable[..., Result]
+    scopes: tuple[str, ...] = ()
+    latency_ms: int = 0
+    cost_cents: int = 0
+    schema: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise ValueError(f"tool name {self.name!r} is not snake_case <twin>_<verb>")
+        if not self.description.strip():
+            raise ValueError(f"tool {self.name!r} has no description")
+        if self.latency_ms < 0 or self.cost_cents < 0:
+            raise ValueError(f"tool {self.name!r}: latency and cost must be >= 0")
+        schema = self.args.model_json_schema()
+        schema.pop("title", None)
+        if schema.get("type") != "object":
+            raise ValueError(f"tool {self.name!r}: argument schema must be an object schema")
+        object.__setattr__(self, "schema", schema)
+
+    @property
+    def twin(self) -> str:
+        """The twin prefix of the name (``slack`` for ``slack_send_message``)."""
+        return self.name.split("_", 1)[0]
+
+    @property
+    def alias(self) -> str:
+        """The dotted spelling accepted when called: ``slack.send_message``."""
+        twin, verb = self.name.split("_", 1)
+        return f"{twin}.{verb}"
+
+
+class Registry:
+    """Name -> ToolSpec, with dotted aliases and a small keyword search."""
+
+    def __init__(self, specs: Iterable[ToolSpec] = ()) -> None:
+        self._specs: dict[str, ToolSpec] = {}
+        self._aliases: dict[str, str] = {}
+        for spec in specs:
+            self.register(spec)
+
+    def register(self, spec: ToolSpec) -> None:
+        """Add a tool; a duplicate name is a programming error."""
+        if spec.name in self._specs:
+            raise ValueError(f"tool {spec.name!r} registered twice")
+        self._specs[spec.name] = spec
+        self._aliases[spec.alias] = spec.name
+
+    def resolve(self, name: str) -> ToolSpec:
+        """The spec for a wire name or its dotted alias; UnknownToolError otherwise."""
+        spec = self._specs.get(name)
+        if spec is not None:
+            return spec
+        canonical = self._aliases.get(name)
+        if canonical is not None:
+            return self._specs[canonical]
+        close = difflib.get_close_matches(name.replace(".", "_"), list(self._specs), n=3)
+        raise UnknownToolError(name, close)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self._specs or name in self._aliases)
+
+    def __iter__(self) -> Any:
+        return iter(sorted(self._specs.values(), key=lambda s: s.name))
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def search(self, query: str, top_k: int = 5) -> list[ToolSpec]:
+        """Tools ranked by how many query words their name and description contain."""
+        words = [w for w in re.split(r"[^a-z0-9]+", query.lower()) if w]
+        scored: list[tuple[int, str, ToolSpec]] = []
+        for spec in self:
+            name_words = set(spec.name.split("_"))
+            text = f"{spec.name} {spec.description}".lower()
+            score = sum(3 if w in name_words else 1 for w in words if w in text)
+            if score:
+                scored.append((-score, spec.name, spec))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [spec for _, _, spec in scored[:top_k]]
+
+
+def describe(spec: ToolSpec) -> dict[str, Any]:
+    """A JSON-able summary used by vei_tools_search, vei_help and the docs."""
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "kind": spec.kind,
+        "scopes": list(spec.scopes),
+        "latency_ms": spec.latency_ms,
+        "cost_cents": spec.cost_cents,
+        "input_schema": spec.schema,
+    }

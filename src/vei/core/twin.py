@@ -1,0 +1,43 @@
+"""What a twin contributes to a world: its initial state, reducers, tools and reactors.
+
+Every twin package has the same files: ``state.py`` (initial state and reducers),
+``tools.py`` (tool declarations and handlers) and ``seed.py`` (default data), and exposes
+one ``TWIN`` built from them in its ``__init__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from vei.core.context import CallContext
+from vei.core.events import Event
+from vei.core.registry import ToolSpec
+
+State = dict[str, Any]
+# A reducer applies one event to the world state in place: no I/O, no randomness.
+Reducer = Callable[[State, Event], None]
+# A reactor sees an applied event and may emit or schedule more (NPCs, drift); live only.
+Reactor = Callable[[State, Event, CallContext], None]
+
+
+@dataclass(frozen=True)
+class Twin:
+    """One simulated application."""
+
+    name: str
+    initial_state: Callable[[Mapping[str, Any] | None], dict[str, Any]]
+    reducers: Mapping[str, Reducer]
+    tools: Sequence[ToolSpec]
+    reactors: Mapping[str, Sequence[Reactor]] = field(default_factory=dict)
+    # Short agent-facing counters for vei_observe, e.g. {"unread": 3}.
+    summary: Callable[[State], dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        for kind in self.reducers:
+            if not kind.startswith(f"{self.name}."):
+                raise ValueError(f"twin {self.name!r} declares foreign event kind {kind!r}")
+        for spec in self.tools:
+            if spec.twin != self.name:
+                raise ValueError(f"twin {self.name!r} declares foreign tool {spec.name!r}")

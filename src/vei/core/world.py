@@ -1,0 +1,394 @@
+"""The World: virtual clock, scheduler, state, and the one entry point ``World.call``.
+
+A call validates its arguments against the registry, runs the handler on a read-only view,
+applies the events it returned through pure reducers, advances the clock by the tool's
+latency, delivers whatever came due, seals a receipt and commits events and receipt in one
+store transaction before returning. A rejected call changes no state and still gets a
+receipt. One lock serialises calls; the log decides the order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import ValidationError
+
+from vei.core.canonical import canonical_json, digest
+from vei.core.context import CallContext
+from vei.core.errors import VeiError
+from vei.core.events import Event
+from vei.core.registry import Registry, ToolSpec
+from vei.core.twin import Reactor, Reducer, State, Twin
+from vei.receipts.chain import Receipt, ReceiptChain
+from vei.receipts.signing import Signer
+from vei.store.base import Checkpoint, Snapshot, StateStore
+
+MAX_EVENTS_PER_STEP = 10_000
+RECENT_EVENTS = 1_000
+EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    """What a call returns: the result (or error object), its receipt and new events."""
+
+    ok: bool
+    result: dict[str, Any]
+    receipt: Receipt
+    events: tuple[Event, ...]
+
+
+class WorldBrokenError(RuntimeError):
+    """The store failed mid-commit; the in-memory world may be ahead of disk."""
+
+
+def initial_state(twins: Sequence[Twin], seed_data: Mapping[str, Any] | None) -> State:
+    """The state before any event: each twin's seeded section plus the empty scheduler."""
+    data = seed_data or {}
+    state: State = {"core": {"pending": {}}}
+    for twin in twins:
+        state[twin.name] = twin.initial_state(data.get(twin.name))
+    return state
+
+
+def _core_scheduled(state: State, event: Event) -> None:
+    state["core"]["pending"][str(event.seq)] = event.data
+
+
+def reducer_table(twins: Sequence[Twin]) -> dict[str, Reducer]:
+    """kind -> reducer for every twin plus the core's own kinds."""
+    table: dict[str, Reducer] = {"core.scheduled": _core_scheduled}
+    for twin in twins:
+        table.update(twin.reducers)
+    return table
+
+
+def apply_event(state: State, event: Event, reducers: Mapping[str, Reducer]) -> None:
+    """Apply one event in place. A delivered event retires the schedule entry it came from."""
+    if event.cause is not None:
+        state["core"]["pending"].pop(str(event.cause), None)
+    reducer = reducers.get(event.kind)
+    if reducer is not None:
+        reducer(state, event)
+
+
+def fold(state: State, events: Iterable[Event], reducers: Mapping[str, Reducer]) -> State:
+    """Replay ``events`` onto ``state`` (in place) and return it."""
+    for event in events:
+        apply_event(state, event, reducers)
+    return state
+
+
+def state_hash(state: State) -> str:
+    """SHA-256 of the canonical state."""
+    return digest(state)
+
+
+def _lenient_digest(value: Any) -> str:
+    # Rejected calls may carry arguments that are not canonical (floats, odd types); their
+    # digest must still be stable, so encode them leniently.
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=repr)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+class World:
+    """One simulated company, one run, one receipt chain."""
+
+    def __init__(
+        self,
+        *,
+        twins: Sequence[Twin],
+        seed: int,
+        store: StateStore,
+        signer: Signer,
+        run_id: str,
+        seed_data: Mapping[str, Any] | None = None,
+        extra_tools: Sequence[ToolSpec] = (),
+        snapshot_every: int = 1_000,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        from vei.core.control import CONTROL_TOOLS
+
+        self.twins = tuple(twins)
+        self.seed = seed
+        self.store = store
+        self.run_id = run_id
+        self.meta = dict(meta or {})
+        # Set by the owning session: validates vei_reset arguments and describes the new run.
+        self.reset_check: Callable[[int | None, str | None], dict[str, Any]] | None = None
+        self.snapshot_every = snapshot_every
+        self.registry = Registry([*CONTROL_TOOLS, *extra_tools])
+        for twin in self.twins:
+            for spec in twin.tools:
+                self.registry.register(spec)
+        self.reducers = reducer_table(self.twins)
+        self.reactors: dict[str, list[Reactor]] = {}
+        for twin in self.twins:
+            for kind, fns in twin.reactors.items():
+                self.reactors.setdefault(kind, []).extend(fns)
+        self.state = initial_state(self.twins, seed_data)
+        self.revision = 0
+        self.clock_ms = 0
+        self.observed_rev = 0
+        self.recent: deque[Event] = deque(maxlen=RECENT_EVENTS)
+        self._heap: list[tuple[int, int]] = []
+        self._lock = threading.RLock()
+        self._step: list[Event] = []
+        self._broken = False
+        self._closed = False
+        genesis = state_hash(self.state)
+        # The chain starts from the initial state's hash, binding the seeded world to it.
+        self.chain = ReceiptChain(run_id, signer, head=genesis)
+        self._last_snapshot = 0
+        self.store.save_snapshot(self._snapshot(genesis))
+
+    # ------------------------------------------------------------------ public API
+
+    def call(
+        self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "agent"
+    ) -> CallOutcome:
+        """Run one tool call. Raises UnknownToolError for an unknown name; every other
+        failure is a rejected call with a typed error in ``result`` and a receipt."""
+        spec = self.registry.resolve(name)
+        with self._lock:
+            if self._broken:
+                raise WorldBrokenError("the store failed earlier; open the run again to continue")
+            if self._closed:
+                raise RuntimeError("this world's run is closed")
+            return self._call(spec, dict(args or {}), actor)
+
+    def state_hash(self) -> str:
+        """SHA-256 of the canonical world state (the clock is not part of it)."""
+        with self._lock:
+            return state_hash(self.state)
+
+    @property
+    def chain_head(self) -> str:
+        return self.chain.head
+
+    def pending(self) -> list[dict[str, Any]]:
+        """Scheduled events not yet delivered, in delivery order (no payloads)."""
+        items = sorted(
+            ((v["due_ms"], int(k), v) for k, v in self.state["core"]["pending"].items()),
+            key=lambda item: (item[0], item[1]),
+        )
+        return [{"due_ms": due, "kind": v["kind"], "actor": v["actor"]} for due, _, v in items]
+
+    def close(self) -> Checkpoint:
+        """Snapshot, sign and store the checkpoint, and close the store."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this world's run is already closed")
+            current = self.state_hash()
+            self.store.save_snapshot(self._snapshot(current))
+            unsigned = Checkpoint(
+                run=self.run_id,
+                size=self.chain.count,
+                head=self.chain.head,
+                revision=self.revision,
+                t_ms=self.clock_ms,
+                state_hash=current,
+                signature="",
+            )
+            message = canonical_json(unsigned.signed_fields()).encode("ascii")
+            checkpoint = replace(unsigned, signature=self.chain.signer.sign(message))
+            self.store.write_checkpoint(checkpoint)
+            self.store.close()
+            self._closed = True
+            return checkpoint
+
+    # ----------------------------------------------------------- used by control tools
+
+    def advance(self, until_ms: int) -> list[Event]:
+        """Move the clock to ``until_ms``, delivering everything due on the way."""
+        delivered: list[Event] = []
+        while self._heap and self._heap[0][0] <= until_ms:
+            due, sched_seq = heapq.heappop(self._heap)
+            entry = self.state["core"]["pending"].get(str(sched_seq))
+            if entry is None:
+                continue
+            self.clock_ms = max(self.clock_ms, due)
+            ctx = CallContext(
+                seed=self.seed,
+                now_ms=self.clock_ms,
+                next_seq=self.revision + 1,
+                actor=entry["actor"],
+            )
+            ctx.emit(entry["kind"], entry["data"], cause=sched_seq)
+            delivered.extend(self._apply(ctx))
+        self.clock_ms = max(self.clock_ms, until_ms)
+        return delivered
+
+    def next_due_ms(self) -> int | None:
+        """When the next scheduled event is due, or None."""
+        while self._heap and str(self._heap[0][1]) not in self.state["core"]["pending"]:
+            heapq.heappop(self._heap)
+        return self._heap[0][0] if self._heap else None
+
+    def summaries(self) -> dict[str, Any]:
+        """Each twin's agent-facing counters (unread mail, unread chat, ...)."""
+        return {t.name: t.summary(self.state) for t in self.twins if t.summary is not None}
+
+    # --------------------------------------------------------------------- internals
+
+    def _call(self, spec: ToolSpec, args: dict[str, Any], actor: str) -> CallOutcome:
+        rev0, t0 = self.revision, self.clock_ms
+        self._step = []
+        try:
+            parsed = spec.args.model_validate(args)
+        except ValidationError as exc:
+            return self._reject(spec, args, t0, _invalid_args(spec, exc))
+        args_digest = digest(parsed.model_dump(mode="json"))
+        try:
+            if spec.kind == "control":
+                result = spec.handler(self, parsed)
+            else:
+                ctx = CallContext(seed=self.seed, now_ms=t0, next_seq=rev0 + 1, actor=actor)
+                result = spec.handler(self.state, parsed, ctx)
+                result_digest = digest(result)
+                self._apply(ctx)
+                self.advance(t0 + spec.latency_ms)
+        except VeiError as err:
+            if self._step:  # a control tool must validate before it changes anything
+                raise
+            return self._reject(spec, args, t0, err)
+        if spec.kind == "control":
+            result_digest = digest(result)
+        events = tuple(self._step)
+        receipt = self.chain.append(
+            {
+                "tool": spec.name,
+                "args_digest": args_digest,
+                "result_digest": result_digest,
+                "ok": True,
+                "error_code": None,
+                "rev_before": rev0,
+                "rev_after": self.revision,
+                "events": [events[0].seq, events[-1].seq] if events else None,
+                "events_digest": _events_digest(events),
+                "t_ms": t0,
+                "latency_ms": self.clock_ms - t0,
+                "cost_cents": spec.cost_cents,
+            }
+        )
+        self._commit(events, receipt)
+        return CallOutcome(True, result, receipt, events)
+
+    def _reject(self, spec: ToolSpec, args: dict[str, Any], t0: int, err: VeiError) -> CallOutcome:
+        error = err.to_dict()
+        receipt = self.chain.append(
+            {
+                "tool": spec.name,
+                "args_digest": _lenient_digest(args),
+                "result_digest": digest(error),
+                "ok": False,
+                "error_code": err.code,
+                "rev_before": self.revision,
+                "rev_after": self.revision,
+                "events": None,
+                "events_digest": EMPTY_DIGEST,
+                "t_ms": t0,
+                "latency_ms": 0,
+                "cost_cents": 0,
+            }
+        )
+        self._commit((), receipt)
+        return CallOutcome(False, error, receipt, ())
+
+    def _apply(self, ctx: CallContext) -> list[Event]:
+        """Apply a context's events in order, letting reactors add more (same step)."""
+        applied: list[Event] = []
+        queue = deque(ctx.events)
+        ctx.events = []
+        while queue:
+            event = queue.popleft()
+            if event.seq != self.revision + 1:
+                raise RuntimeError(
+                    f"event seq {event.seq} does not follow revision {self.revision}"
+                )
+            apply_event(self.state, event, self.reducers)
+            self.revision = event.seq
+            if event.kind == "core.scheduled":
+                heapq.heappush(self._heap, (event.data["due_ms"], event.seq))
+            applied.append(event)
+            if len(applied) > MAX_EVENTS_PER_STEP:
+                raise RuntimeError("a step produced too many events (a reactor loop?)")
+            for reactor in self.reactors.get(event.kind, ()):
+                sub = CallContext(
+                    seed=self.seed,
+                    now_ms=event.t_ms,
+                    next_seq=self.revision + 1 + len(queue),
+                    actor=event.actor,
+                )
+                reactor(self.state, event, sub)
+                queue.extend(sub.events)
+        self._step.extend(applied)
+        self.recent.extend(applied)
+        return applied
+
+    def _commit(self, events: tuple[Event, ...], receipt: Receipt) -> None:
+        try:
+            self.store.append(events, receipt)
+            if self.revision - self._last_snapshot >= self.snapshot_every:
+                self.store.save_snapshot(self._snapshot(state_hash(self.state)))
+        except Exception as exc:
+            self._broken = True
+            raise WorldBrokenError(f"store commit failed: {exc}") from exc
+
+    def _snapshot(self, current_hash: str) -> Snapshot:
+        self._last_snapshot = self.revision
+        return Snapshot(
+            revision=self.revision,
+            t_ms=self.clock_ms,
+            receipt_count=self.chain.count,
+            chain_head=self.chain.head,
+            state_hash=current_hash,
+            state=json.loads(canonical_json(self.state)),
+        )
+
+    def restore(
+        self, snapshot: Snapshot, tail: Iterable[Event], receipts: Sequence[Receipt]
+    ) -> None:
+        """Resume from ``snapshot`` plus the events and receipts recorded after it."""
+        with self._lock:
+            self.state = json.loads(canonical_json(snapshot.state))
+            self.revision = snapshot.revision
+            self.clock_ms = snapshot.t_ms
+            self.chain.head, self.chain.count = snapshot.chain_head, snapshot.receipt_count
+            for event in tail:
+                apply_event(self.state, event, self.reducers)
+                self.revision = event.seq
+                self.clock_ms = max(self.clock_ms, event.t_ms)
+            if receipts:
+                last = receipts[-1]
+                self.chain.head, self.chain.count = last.hash, last.index
+                self.clock_ms = max(self.clock_ms, last.body["t_ms"] + last.body["latency_ms"])
+            self._heap = [(v["due_ms"], int(k)) for k, v in self.state["core"]["pending"].items()]
+            heapq.heapify(self._heap)
+            self._last_snapshot = snapshot.revision
+
+
+def _events_digest(events: Sequence[Event]) -> str:
+    if not events:
+        return EMPTY_DIGEST
+    return hashlib.sha256("\n".join(e.to_json() for e in events).encode("ascii")).hexdigest()
+
+
+def events_digest(events: Sequence[Event]) -> str:
+    """Digest of a call's events as the receipt records it (used by verify)."""
+    return _events_digest(events)
+
+
+def _invalid_args(spec: ToolSpec, exc: ValidationError) -> VeiError:
+    problems = []
+    for item in exc.errors(include_url=False)[:5]:
+        where = ".".join(str(p) for p in item["loc"]) or "(arguments)"
+        problems.append(f"{where}: {item['msg']}")
+    return VeiError("core.invalid_arguments", f"{spec.name}: " + "; ".join(problems))

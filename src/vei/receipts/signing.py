@@ -1,0 +1,78 @@
+"""Ed25519 signing keys: generated into the state dir (mode 0600) or loaded from a PEM."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+
+class Signer:
+    """Signs receipt and checkpoint messages; Ed25519 signatures are deterministic."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._key = key
+        raw = key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        self.public_key_hex = raw.hex()
+
+    def sign(self, message: bytes) -> str:
+        """Hex signature of ``message``."""
+        return self._key.sign(message).hex()
+
+    @classmethod
+    def from_seed(cls, seed_bytes: bytes) -> Signer:
+        """A signer from 32 raw bytes (tests and in-memory runs)."""
+        return cls(Ed25519PrivateKey.from_private_bytes(seed_bytes))
+
+    @classmethod
+    def generate(cls) -> Signer:
+        """A new random key (not deterministic; signatures do not enter any hash)."""
+        return cls(Ed25519PrivateKey.generate())
+
+
+class SigningKeyError(ValueError):
+    """A signing key file is missing, unreadable or not an Ed25519 private key."""
+
+
+def load_signer(path: Path) -> Signer:
+    """Load an Ed25519 private key from a PEM file."""
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise SigningKeyError(f"cannot load Ed25519 key from {path}: {exc}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyError(f"{path} is not an Ed25519 private key")
+    return Signer(key)
+
+
+def load_or_create_signer(state_dir: Path) -> Signer:
+    """The state dir's key (``receipt-key.pem``, mode 0600), created on first use."""
+    path = state_dir / "receipt-key.pem"
+    if path.exists():
+        return load_signer(path)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    state_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    return Signer(key)
+
+
+def verify_signature(public_key_hex: str, message: bytes, signature_hex: str) -> bool:
+    """True when ``signature_hex`` is a valid signature of ``message``."""
+    try:
+        public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
+        public.verify(bytes.fromhex(signature_hex), message)
+    except (ValueError, InvalidSignature):
+        return False
+    return True

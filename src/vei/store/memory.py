@@ -1,0 +1,57 @@
+"""The in-memory store: the default when no state dir is configured (RL loops, tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from vei.core.events import Event
+from vei.receipts.chain import Receipt
+from vei.store.base import Checkpoint, Snapshot
+
+
+class MemoryStore:
+    """Keeps the whole log in lists; nothing survives the process."""
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+        self._receipts: list[Receipt] = []
+        self._snapshots: dict[int, Snapshot] = {}
+        self._checkpoint: Checkpoint | None = None
+        self._closed = False
+
+    def _open(self) -> None:
+        if self._closed:
+            raise RuntimeError("store is closed")
+
+    def append(self, events: Sequence[Event], receipt: Receipt) -> None:
+        self._open()
+        self._events.extend(events)
+        self._receipts.append(receipt)
+
+    def events(self, after: int = 0) -> Iterator[Event]:
+        # seqs are dense from 1, so seq s sits at position s - 1
+        return iter(self._events[max(after, 0) :])
+
+    def receipts(self, after: int = 0) -> Iterator[Receipt]:
+        return iter(self._receipts[max(after, 0) :])
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        self._open()
+        self._snapshots[snapshot.revision] = snapshot
+
+    def snapshots(self) -> list[Snapshot]:
+        return [self._snapshots[rev] for rev in sorted(self._snapshots)]
+
+    def latest_snapshot(self, at_or_before: int | None = None) -> Snapshot | None:
+        revs = [r for r in self._snapshots if at_or_before is None or r <= at_or_before]
+        return self._snapshots[max(revs)] if revs else None
+
+    def write_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self._open()
+        self._checkpoint = checkpoint
+
+    def checkpoint(self) -> Checkpoint | None:
+        return self._checkpoint
+
+    def close(self) -> None:
+        self._closed = True
