@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vei.core.canonical import canonical_json, digest
+from vei.core.canonical import canonical_json, digest, digest_unchecked
 from vei.core.context import CallContext
 from vei.core.errors import VeiError
 from vei.core.events import Event
@@ -245,14 +245,14 @@ class World:
             parsed = spec.args.model_validate(args)
         except ValidationError as exc:
             return self._reject(spec, args, t0, _invalid_args(spec, exc))
-        args_digest = digest(parsed.model_dump(mode="json"))
+        args_digest = digest_unchecked(parsed.model_dump(mode="json"))
         try:
             if spec.kind == "control":
                 result = spec.handler(self, parsed)
             else:
                 ctx = CallContext(seed=self.seed, now_ms=t0, next_seq=rev0 + 1, actor=actor)
                 result = spec.handler(self.state, parsed, ctx)
-                result_digest = digest(result)
+                result_digest = digest_unchecked(result)
                 self._apply(ctx)
                 self.advance(t0 + spec.latency_ms)
         except VeiError as err:
@@ -260,7 +260,7 @@ class World:
                 raise
             return self._reject(spec, args, t0, err)
         if spec.kind == "control":
-            result_digest = digest(result)
+            result_digest = digest_unchecked(result)
         events = tuple(self._step)
         receipt = self.chain.append(
             {

@@ -8,11 +8,10 @@ or persisted, which keeps in-memory RL loops fast without weakening what is stor
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from vei.core.canonical import canonical_bytes, canonical_json
+from vei.core.canonical import canonical_bytes, canonical_json, digest_unchecked
 from vei.receipts.signing import Signer, verify_signature
 
 GENESIS = "0" * 64
@@ -38,7 +37,8 @@ CHAINED_FIELDS = (
 
 def chain_hash(body: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the chained fields."""
-    return hashlib.sha256(canonical_bytes({k: body[k] for k in CHAINED_FIELDS})).hexdigest()
+    # The body holds only ints, strings, bools and None, built by the World: skip the float walk.
+    return digest_unchecked({k: body[k] for k in CHAINED_FIELDS})
 
 
 def signed_message(run: str, hash_hex: str) -> bytes:

@@ -1,0 +1,222 @@
+"""The one place VEI reads the environment.
+
+Every ``VEI_*`` variable is parsed and validated here. An invalid value, or a ``VEI_*``
+variable VEI does not know, stops start-up with a ``ConfigError`` naming the variable and
+what is allowed. Command-line flags are passed as ``overrides`` and win over the
+environment. docs/configuration.md documents the same table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Durability = Literal["full", "fast"]
+FaultProfile = Literal["off", "light", "aggressive"]
+DriftMode = Literal["off", "light", "fast", "aggressive"]
+PolicyMode = Literal["observe", "warn", "block"]
+Severity = Literal["info", "warning", "error"]
+
+DEFAULT_SEED = 42042
+KNOWN_MONITORS = ("tool_aware", "pii", "external_share", "budget")
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or invalid; the message names the variable and allowed values."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated configuration. See docs/configuration.md for each field's variable."""
+
+    seed: int = DEFAULT_SEED
+    scenario: str = "procurement"
+    scenario_pack: str = "core"
+    state_dir: Path | None = None
+    durability: Durability = "full"
+    receipt_key: Path | None = None
+    fault_profile: FaultProfile = "off"
+    drift_mode: DriftMode = "off"
+    drift_seed: int | None = None
+    monitors: tuple[str, ...] = ()
+    policy_promote: tuple[tuple[str, Severity], ...] = field(default=())
+    policy_mode: PolicyMode = "observe"
+
+    @property
+    def effective_drift_seed(self) -> int:
+        """VEI_DRIFT_SEED, or a value derived from VEI_SEED so drift has its own stream."""
+        if self.drift_seed is not None:
+            return self.drift_seed
+        from vei.core.rng import derive_seed
+
+        return derive_seed(self.seed, "drift")
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The deterministic settings recorded in a run's manifest (no local paths)."""
+        return {
+            "seed": self.seed,
+            "scenario": self.scenario,
+            "scenario_pack": self.scenario_pack,
+            "durability": self.durability,
+            "fault_profile": self.fault_profile,
+            "drift_mode": self.drift_mode,
+            "drift_seed": self.effective_drift_seed,
+            "monitors": list(self.monitors),
+            "policy_promote": [f"{c}:{s}" for c, s in self.policy_promote],
+            "policy_mode": self.policy_mode,
+        }
+
+
+def _integer(variable: str, raw: str, *, minimum: int = 0) -> int:
+    try:
+        value = int(raw.strip(), 10)
+    except ValueError:
+        raise ConfigError(
+            variable, f"{raw!r} is not an integer (allowed: integers >= {minimum})"
+        ) from None
+    if value < minimum or value >= 2**63:
+        raise ConfigError(variable, f"{value} is out of range (allowed: {minimum} .. 2**63-1)")
+    return value
+
+
+def _choice(variable: str, raw: str, allowed: tuple[str, ...]) -> str:
+    value = raw.strip()
+    if value not in allowed:
+        raise ConfigError(variable, f"{raw!r} is not allowed (allowed: {' | '.join(allowed)})")
+    return value
+
+
+def _name(variable: str, raw: str) -> str:
+    value = raw.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", value):
+        raise ConfigError(variable, f"{raw!r} is not a valid name (letters, digits, _ . -)")
+    return value
+
+
+def _path(variable: str, raw: str) -> Path:
+    if not raw.strip():
+        raise ConfigError(variable, "empty path (allowed: a directory path, or leave unset)")
+    return Path(raw).expanduser()
+
+
+def _key_path(variable: str, raw: str) -> Path:
+    path = _path(variable, raw)
+    if not path.is_file():
+        raise ConfigError(
+            variable,
+            f"{raw!r} is not a readable file (allowed: path to an Ed25519 private key PEM)",
+        )
+    return path
+
+
+def _monitors(variable: str, raw: str) -> tuple[str, ...]:
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    for name in names:
+        if name not in KNOWN_MONITORS:
+            raise ConfigError(
+                variable, f"unknown monitor {name!r} (allowed: {', '.join(KNOWN_MONITORS)})"
+            )
+    return tuple(dict.fromkeys(names))
+
+
+def _promotions(variable: str, raw: str) -> tuple[tuple[str, Severity], ...]:
+    result: dict[str, Severity] = {}
+    for item in (i.strip() for i in raw.split(",")):
+        if not item:
+            continue
+        code, _, severity = item.partition(":")
+        if not _CODE.match(code):
+            raise ConfigError(variable, f"{item!r}: {code!r} is not a finding code like pii.ssn")
+        sev = severity or "error"
+        if sev not in SEVERITIES:
+            raise ConfigError(
+                variable, f"{item!r}: severity {sev!r} (allowed: {' | '.join(SEVERITIES)})"
+            )
+        result[code] = sev  # type: ignore[assignment]
+    return tuple(result.items())
+
+
+Parser = Callable[[str, str], Any]
+
+# variable -> (Settings field, parser). The same table is documented in docs/configuration.md.
+VARIABLES: dict[str, tuple[str, Parser]] = {
+    "VEI_SEED": ("seed", _integer),
+    "VEI_SCENARIO": ("scenario", _name),
+    "VEI_SCENARIO_PACK": ("scenario_pack", _name),
+    "VEI_STATE_DIR": ("state_dir", _path),
+    "VEI_DURABILITY": ("durability", lambda v, r: _choice(v, r, ("full", "fast"))),
+    "VEI_RECEIPT_KEY": ("receipt_key", _key_path),
+    "VEI_FAULT_PROFILE": (
+        "fault_profile",
+        lambda v, r: _choice(v, r, ("off", "light", "aggressive")),
+    ),
+    "VEI_DRIFT_MODE": (
+        "drift_mode",
+        lambda v, r: _choice(v, r, ("off", "light", "fast", "aggressive")),
+    ),
+    "VEI_DRIFT_SEED": ("drift_seed", _integer),
+    "VEI_MONITORS": ("monitors", _monitors),
+    "VEI_POLICY_PROMOTE": ("policy_promote", _promotions),
+    "VEI_POLICY_MODE": ("policy_mode", lambda v, r: _choice(v, r, ("observe", "warn", "block"))),
+}
+_FIELD_TO_VARIABLE = {name: var for var, (name, _) in VARIABLES.items()}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Read ``VEI_*`` from ``env`` (default: the process environment), then apply overrides.
+
+    ``overrides`` maps Settings field names to values (from command-line flags); a value of
+    None means "not given". Raises ConfigError for any unknown or invalid setting.
+    """
+    source = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for variable in sorted(k for k in source if k.startswith("VEI_")):
+        if variable not in VARIABLES:
+            known = ", ".join(sorted(VARIABLES))
+            raise ConfigError(variable, f"unknown setting (known: {known})")
+        name, parse = VARIABLES[variable]
+        values[name] = parse(variable, source[variable])
+    settings = Settings(**values)
+    known_fields = {f.name for f in fields(Settings)}
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    for name, value in given.items():
+        if name not in known_fields:
+            raise ConfigError(name, "unknown setting")
+        variable = _FIELD_TO_VARIABLE[name]
+        parse = VARIABLES[variable][1]
+        if isinstance(value, str):
+            given[name] = parse(variable, value)
+        elif name in ("seed", "drift_seed"):
+            given[name] = parse(variable, str(value))
+    settings = replace(settings, **given)
+    _check_scenario(settings)
+    return settings
+
+
+def _check_scenario(settings: Settings) -> None:
+    from vei.scenarios import known_packs, known_scenarios
+
+    if settings.scenario_pack not in known_packs():
+        allowed = " | ".join(known_packs())
+        raise ConfigError(
+            "VEI_SCENARIO_PACK", f"unknown pack {settings.scenario_pack!r} (allowed: {allowed})"
+        )
+    names = known_scenarios(settings.scenario_pack)
+    if settings.scenario not in names:
+        allowed = " | ".join(names)
+        raise ConfigError(
+            "VEI_SCENARIO",
+            f"unknown scenario {settings.scenario!r} in pack {settings.scenario_pack!r} (allowed: {allowed})",
+        )

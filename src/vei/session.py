@@ -1,0 +1,125 @@
+"""A session owns the current World and starts new runs: at start-up and on ``vei_reset``.
+
+Adapters (MCP, Gymnasium) and Python users talk to a Session; it builds each World from
+validated Settings and a scenario, chooses the store (memory, or a SQLite run directory
+under the state dir) and the signing key, and closes runs with a signed checkpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from vei import __version__
+from vei.config import Settings
+from vei.core.errors import VeiError
+from vei.core.world import CallOutcome, World
+from vei.receipts.signing import Signer, load_or_create_signer, load_signer
+from vei.scenarios import Scenario, UnknownScenarioError, load_scenario
+from vei.store.base import StateStore
+from vei.store.memory import MemoryStore
+from vei.twins import get_twins
+
+
+class Session:
+    """The current run of one world, plus what is needed to start the next."""
+
+    def __init__(self, settings: Settings, *, run_id: str | None = None) -> None:
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._signer = self._load_signer(settings)
+        self.run_dir: Path | None = None
+        self.world = self._new_world(settings, run_id)
+
+    # ------------------------------------------------------------------ public API
+
+    def call(
+        self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "agent"
+    ) -> CallOutcome:
+        """Call a tool on the current world; a successful ``vei_reset`` starts a new run."""
+        with self._lock:
+            outcome = self.world.call(name, args, actor=actor)
+            if outcome.ok and outcome.receipt.body["tool"] == "vei_reset":
+                previous = self.world.run_id
+                settings = replace(
+                    self.settings, seed=outcome.result["seed"], scenario=outcome.result["scenario"]
+                )
+                self.world.close()
+                self.settings = settings
+                self.world = self._new_world(settings, None)
+                outcome.result["previous_run"] = previous
+                outcome.result["run"] = self.world.run_id
+            return outcome
+
+    def close(self) -> None:
+        """Close the current run (snapshot and signed checkpoint)."""
+        with self._lock:
+            if not self.world_closed:
+                self.world.close()
+
+    @property
+    def world_closed(self) -> bool:
+        return bool(getattr(self.world, "_closed", False))
+
+    # --------------------------------------------------------------------- internals
+
+    @staticmethod
+    def _load_signer(settings: Settings) -> Signer:
+        if settings.receipt_key is not None:
+            return load_signer(settings.receipt_key)
+        if settings.state_dir is not None:
+            return load_or_create_signer(settings.state_dir)
+        # In-memory runs are never verified by a third party later; any key will do.
+        return Signer.generate()
+
+    def _reset_check(self, seed: int | None, scenario: str | None) -> dict[str, Any]:
+        name = scenario or self.settings.scenario
+        try:
+            load_scenario(name, self.settings.scenario_pack)
+        except UnknownScenarioError as exc:
+            raise VeiError("core.unknown_scenario", str(exc)) from None
+        new_seed = self.settings.seed if seed is None else seed
+        if not 0 <= new_seed < 2**63:
+            raise VeiError("core.invalid_arguments", "seed must be in 0 .. 2**63-1")
+        return {"reset": True, "seed": new_seed, "scenario": name}
+
+    def _new_world(self, settings: Settings, run_id: str | None) -> World:
+        scenario = load_scenario(settings.scenario, settings.scenario_pack)
+        twins = get_twins(scenario.twins)
+        store, run = self._open_store(settings, scenario, run_id)
+        world = World(
+            twins=twins,
+            seed=settings.seed,
+            store=store,
+            signer=self._signer,
+            run_id=run,
+            seed_data=scenario.seed_data,
+            meta={"scenario": scenario.name, "task": scenario.task},
+        )
+        world.reset_check = self._reset_check
+        return world
+
+    def _open_store(
+        self, settings: Settings, scenario: Scenario, run_id: str | None
+    ) -> tuple[StateStore, str]:
+        if settings.state_dir is None:
+            self.run_dir = None
+            return MemoryStore(), run_id or f"{scenario.name}-s{settings.seed}-memory"
+        from vei.store.rundir import create_run, new_run_id, validate_run_id
+
+        run = validate_run_id(run_id) if run_id else new_run_id(scenario.name, settings.seed)
+        manifest = {
+            "run_id": run,
+            "scenario": scenario.name,
+            "pack": scenario.pack,
+            "seed": settings.seed,
+            "twins": list(scenario.twins),
+            "configuration": settings.to_manifest(),
+            "vei_version": __version__,
+            "public_key": self._signer.public_key_hex,
+        }
+        self.run_dir, store = create_run(settings.state_dir, run, manifest, settings.durability)
+        return store, run
