@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vei.config import VARIABLES, ConfigError, load_settings
+
+INVALID = {
+    "VEI_SEED": "forty-two",
+    "VEI_SCENARIO": "no-such-scenario",
+    "VEI_SCENARIO_PACK": "no-such-pack",
+    "VEI_STATE_DIR": "",
+    "VEI_DURABILITY": "sometimes",
+    "VEI_RECEIPT_KEY": "/nonexistent/key.pem",
+    "VEI_FAULT_PROFILE": "chaos",
+    "VEI_DRIFT_MODE": "wild",
+    "VEI_DRIFT_SEED": "-3",
+    "VEI_MONITORS": "pii,telepathy",
+    "VEI_POLICY_PROMOTE": "pii.ssn:fatal",
+    "VEI_POLICY_MODE": "punish",
+}
+
+
+def test_every_documented_variable_has_an_invalid_case() -> None:
+    assert set(INVALID) == set(VARIABLES)
+
+
+@pytest.mark.parametrize("variable", sorted(INVALID))
+def test_invalid_value_names_the_variable(variable: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env={variable: INVALID[variable]})
+    assert caught.value.variable == variable
+    assert variable in str(caught.value)
+
+
+def test_unknown_vei_variable_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="VEI_SEEED"):
+        load_settings(env={"VEI_SEEED": "1"})
+
+
+def test_defaults_and_parsing(tmp_path: Path) -> None:
+    settings = load_settings(
+        env={
+            "VEI_SEED": "7",
+            "VEI_STATE_DIR": str(tmp_path),
+            "VEI_DURABILITY": "fast",
+            "VEI_MONITORS": "pii, budget,pii",
+            "VEI_POLICY_PROMOTE": "pii.ssn,budget.over_cap:warning",
+        }
+    )
+    assert settings.seed == 7 and settings.state_dir == tmp_path and settings.durability == "fast"
+    assert settings.monitors == ("pii", "budget")
+    assert settings.policy_promote == (("pii.ssn", "error"), ("budget.over_cap", "warning"))
+    assert load_settings(env={}).scenario == "procurement"
+
+
+def test_flags_override_environment() -> None:
+    settings = load_settings({"seed": 9, "scenario": None}, env={"VEI_SEED": "7"})
+    assert settings.seed == 9
+
+
+def test_drift_seed_defaults_to_a_value_derived_from_the_seed() -> None:
+    a = load_settings(env={"VEI_SEED": "1"}).effective_drift_seed
+    assert a == load_settings(env={"VEI_SEED": "1"}).effective_drift_seed
+    assert a != load_settings(env={"VEI_SEED": "2"}).effective_drift_seed
+    assert load_settings(env={"VEI_DRIFT_SEED": "5"}).effective_drift_seed == 5
