@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,6 +31,9 @@ from vei.receipts.chain import Receipt, ReceiptChain
 from vei.receipts.signing import Signer
 from vei.store.base import Checkpoint, Snapshot, StateStore
 
+log = logging.getLogger("vei.world")
+
+CORE_INTERNAL = "core.internal_error"
 MAX_EVENTS_PER_STEP = 10_000
 RECENT_EVENTS = 1_000
 EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
@@ -259,6 +263,16 @@ class World:
             if self._step:  # a control tool must validate before it changes anything
                 raise
             return self._reject(spec, args, t0, err)
+        except Exception as exc:
+            if self._step or self.revision != rev0:
+                self._broken = True  # a reducer failed half-way: memory may be ahead of disk
+                raise WorldBrokenError(
+                    f"{spec.name} failed while applying events: {exc!r}"
+                ) from exc
+            log.exception("tool %s failed", spec.name)
+            return self._reject(
+                spec, args, t0, VeiError(CORE_INTERNAL, f"{spec.name} failed: {exc!r}")
+            )
         if spec.kind == "control":
             result_digest = digest_unchecked(result)
         events = tuple(self._step)

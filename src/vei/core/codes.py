@@ -1,0 +1,11 @@
+"""Error codes raised by the kernel and control tools (twins declare their own)."""
+
+from __future__ import annotations
+
+ERROR_CODES: dict[str, str] = {
+    "core.invalid_arguments": "The arguments do not match the tool's input schema (the message lists each problem).",
+    "core.unknown_tool": "A tool named inside vei_act_and_observe or vei_help does not exist.",
+    "core.unknown_scenario": "vei_reset named a scenario that is not in the configured pack.",
+    "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
+    "core.internal_error": "The tool failed unexpectedly; nothing changed. Please report it with the receipt.",
+}

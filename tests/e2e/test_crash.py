@@ -1,0 +1,93 @@
+"""SIGKILL a server mid-stream: every acknowledged call must be on disk and verify."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from vei.receipts.verify import verify_run
+from vei.store.rundir import open_run
+from vei.core.world import reducer_table
+from vei.twins import get_twins
+
+from .conftest import clean_env
+
+RECEIPT = "io.vei/receipt"
+
+
+def _send(proc: subprocess.Popen[str], message: dict[str, Any]) -> None:
+    assert proc.stdin is not None
+    proc.stdin.write(json.dumps(message) + "\n")
+    proc.stdin.flush()
+
+
+def _read(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line, "server closed stdout"
+    return json.loads(line)
+
+
+def test_sigkill_loses_no_acknowledged_call(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vei", "serve", "--run-id", "crash"],
+        env=clean_env({"VEI_STATE_DIR": str(tmp_path)}),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    acknowledged: list[str] = []
+    try:
+        _send(
+            proc,
+            {
+                "jsonrpc": "2.0",
+                "id": 0,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-11-25",
+                    "capabilities": {},
+                    "clientInfo": {"name": "crash-test", "version": "0"},
+                },
+            },
+        )
+        assert "result" in _read(proc)
+        _send(proc, {"jsonrpc": "2.0", "method": "notifications/initialized"})
+        # Keep several requests in flight so the kill lands while writes are happening.
+        total = 60
+        for i in range(1, total + 1):
+            _send(
+                proc,
+                {
+                    "jsonrpc": "2.0",
+                    "id": i,
+                    "method": "tools/call",
+                    "params": {
+                        "name": "slack_send_message",
+                        "arguments": {"channel": "general", "text": f"m{i}"},
+                    },
+                },
+            )
+        for _ in range(total // 2):
+            reply = _read(proc)
+            acknowledged.append(reply["result"]["_meta"][RECEIPT]["hash"])
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    handle = open_run("crash", tmp_path)
+    stored = {r.hash for r in handle.store.receipts()}
+    missing = [h for h in acknowledged if h not in stored]
+    assert not missing, f"{len(missing)} acknowledged calls are not in the log"
+    report = verify_run(
+        handle.store, handle.manifest, reducer_table(get_twins(handle.manifest["twins"]))
+    )
+    assert report.ok, report
