@@ -1,0 +1,35 @@
+"""The simulated applications (twins) a world can be built from, by name.
+
+Each twin lives in its own package with the same files (``state.py``, ``tools.py``,
+``seed.py``) and exports ``TWIN``. Twins import only from ``vei.core``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vei.core.twin import Twin
+from vei.twins.mail import TWIN as MAIL
+from vei.twins.slack import TWIN as SLACK
+
+TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL)}
+
+DEFAULT_TWINS: tuple[str, ...] = ("slack", "mail")
+
+
+def get_twins(names: Sequence[str]) -> list[Twin]:
+    """The twins called ``names``, in that order; ValueError naming any unknown or repeated
+    name and listing the known ones."""
+    if isinstance(names, str):
+        raise TypeError("get_twins takes a sequence of names, not one string")
+    unknown = [n for n in names if n not in TWINS]
+    if unknown:
+        known = ", ".join(sorted(TWINS))
+        raise ValueError(f"unknown twin(s) {', '.join(map(repr, unknown))} (known: {known})")
+    repeated = sorted({n for n in names if list(names).count(n) > 1})
+    if repeated:
+        raise ValueError(f"twin(s) listed more than once: {', '.join(map(repr, repeated))}")
+    return [TWINS[n] for n in names]
+
+
+__all__ = ["DEFAULT_TWINS", "TWINS", "get_twins"]
