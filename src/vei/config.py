@@ -142,7 +142,7 @@ def _promotions(variable: str, raw: str) -> tuple[tuple[str, Severity], ...]:
             raise ConfigError(
                 variable, f"{item!r}: severity {sev!r} (allowed: {' | '.join(SEVERITIES)})"
             )
-        result[code] = sev  # type: ignore[assignment]
+        result[code] = sev
     return tuple(result.items())
 
 

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vei.core.world import reducer_table
 from vei.receipts.verify import verify_run
 from vei.store.rundir import open_run
-from vei.core.world import reducer_table
 from vei.twins import get_twins
 
 from .conftest import clean_env

@@ -12,8 +12,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from vei.config import load_settings
-from vei.receipts.signing import verify_signature
 from vei.receipts.chain import signed_message
+from vei.receipts.signing import verify_signature
 from vei.session import Session
 
 from .conftest import vei_server

@@ -74,7 +74,7 @@ def build_server(session: Session) -> Server[Any]:
             content=[types.TextContent(type="text", text=text)],
             structured_content=outcome.result,
             is_error=not outcome.ok,
-            meta={RECEIPT_META_KEY: outcome.receipt.to_dict()},
+            _meta={RECEIPT_META_KEY: outcome.receipt.to_dict()},
         )
 
     task = session.world.meta.get("task")

@@ -56,6 +56,24 @@ def serve(
 
 
 @app.command()
+def reference(
+    what: Annotated[str, typer.Argument(help="tools | errors")],
+) -> None:
+    """Print generated reference docs (docs/tools.md, docs/errors.md) from the registry."""
+    from vei.reference import errors_markdown, tools_markdown
+    from vei.twins import TWINS
+
+    twins = list(TWINS.values())
+    if what == "tools":
+        typer.echo(tools_markdown(twins), nl=False)
+    elif what == "errors":
+        typer.echo(errors_markdown(twins), nl=False)
+    else:
+        typer.echo(f"vei: unknown reference {what!r} (allowed: tools | errors)", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
 def version() -> None:
     """Print the VEI version."""
     from vei import __version__

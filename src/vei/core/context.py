@@ -11,6 +11,18 @@ from vei.core.events import Event
 from vei.core.rng import stream
 
 
+class StepKeys:
+    """Id and draw counters shared by every context of one call, so that two reactors of
+    the same step can never hand out the same id or the same random draws."""
+
+    __slots__ = ("base", "ids", "draws")
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.ids = 0
+        self.draws: dict[str, int] = {}
+
+
 class CallContext:
     """Collects the events one step causes; the World applies them after the handler returns.
 
@@ -18,14 +30,14 @@ class CallContext:
     on every machine and need no saved counters.
     """
 
-    def __init__(self, *, seed: int, now_ms: int, next_seq: int, actor: str) -> None:
+    def __init__(
+        self, *, seed: int, now_ms: int, next_seq: int, actor: str, keys: StepKeys | None = None
+    ) -> None:
         self.seed = seed
         self.now_ms = now_ms
         self.actor = actor
-        self._base = next_seq
         self._next_seq = next_seq
-        self._ids = 0
-        self._draws: dict[str, int] = {}
+        self._keys = keys or StepKeys(next_seq)
         self.events: list[Event] = []
 
     def emit(
@@ -55,12 +67,14 @@ class CallContext:
 
     def new_id(self, prefix: str) -> str:
         """A unique, deterministic id such as ``msg-17`` or ``msg-17.2``."""
-        self._ids += 1
-        suffix = "" if self._ids == 1 else f".{self._ids}"
-        return f"{prefix}-{self._base}{suffix}"
+        keys = self._keys
+        keys.ids += 1
+        suffix = "" if keys.ids == 1 else f".{keys.ids}"
+        return f"{prefix}-{keys.base}{suffix}"
 
     def rng(self, name: str) -> random.Random:
         """A generator for stream ``name``; repeated calls in one step give fresh draws."""
-        count = self._draws.get(name, 0)
-        self._draws[name] = count + 1
-        return stream(self.seed, name, self._base, count)
+        draws = self._keys.draws
+        count = draws.get(name, 0)
+        draws[name] = count + 1
+        return stream(self.seed, name, self._keys.base, count)

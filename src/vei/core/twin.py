@@ -33,11 +33,16 @@ class Twin:
     reactors: Mapping[str, Sequence[Reactor]] = field(default_factory=dict)
     # Short agent-facing counters for vei_observe, e.g. {"unread": 3}.
     summary: Callable[[State], dict[str, Any]] | None = None
+    # code -> meaning, for every error code the twin's tools raise (docs/errors.md).
+    error_codes: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for kind in self.reducers:
             if not kind.startswith(f"{self.name}."):
                 raise ValueError(f"twin {self.name!r} declares foreign event kind {kind!r}")
+        for code in self.error_codes:
+            if not code.startswith(f"{self.name}."):
+                raise ValueError(f"twin {self.name!r} declares foreign error code {code!r}")
         for spec in self.tools:
             if spec.twin != self.name:
                 raise ValueError(f"twin {self.name!r} declares foreign tool {spec.name!r}")

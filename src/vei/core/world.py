@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from vei.core.canonical import canonical_json, digest, digest_unchecked
-from vei.core.context import CallContext
+from vei.core.context import CallContext, StepKeys
 from vei.core.errors import VeiError
 from vei.core.events import Event
 from vei.core.registry import Registry, ToolSpec
@@ -84,7 +84,8 @@ def apply_event(state: State, event: Event, reducers: Mapping[str, Reducer]) -> 
 
 
 def fold(state: State, events: Iterable[Event], reducers: Mapping[str, Reducer]) -> State:
-    """Replay ``events`` onto ``state`` (in place) and return it."""
+    """Replay ``events`` onto a copy of ``state`` and return the copy."""
+    state = json.loads(canonical_json(state))
     for event in events:
         apply_event(state, event, reducers)
     return state
@@ -145,6 +146,7 @@ class World:
         self._heap: list[tuple[int, int]] = []
         self._lock = threading.RLock()
         self._step: list[Event] = []
+        self._keys = StepKeys(1)
         self._broken = False
         self._closed = False
         genesis = state_hash(self.state)
@@ -245,6 +247,7 @@ class World:
     def _call(self, spec: ToolSpec, args: dict[str, Any], actor: str) -> CallOutcome:
         rev0, t0 = self.revision, self.clock_ms
         self._step = []
+        self._keys = StepKeys(rev0 + 1)
         try:
             parsed = spec.args.model_validate(args)
         except ValidationError as exc:
@@ -254,7 +257,9 @@ class World:
             if spec.kind == "control":
                 result = spec.handler(self, parsed)
             else:
-                ctx = CallContext(seed=self.seed, now_ms=t0, next_seq=rev0 + 1, actor=actor)
+                ctx = CallContext(
+                    seed=self.seed, now_ms=t0, next_seq=rev0 + 1, actor=actor, keys=self._keys
+                )
                 result = spec.handler(self.state, parsed, ctx)
                 result_digest = digest_unchecked(result)
                 self._apply(ctx)
@@ -340,6 +345,7 @@ class World:
                     now_ms=event.t_ms,
                     next_seq=self.revision + 1 + len(queue),
                     actor=event.actor,
+                    keys=self._keys,
                 )
                 reactor(self.state, event, sub)
                 queue.extend(sub.events)
