@@ -1,0 +1,308 @@
+"""The SQLite store: one WAL database file per run.
+
+Each ``append`` is one ``BEGIN IMMEDIATE ... COMMIT`` transaction holding a call's events
+and its receipt, committed before it returns. Durability ``full`` sets
+``synchronous=FULL`` (a committed call survives power loss); ``fast`` sets ``NORMAL``
+(survives a killed process, may lose the last calls on power loss; for RL throughput).
+
+Stored text is the canonical JSON of each record (``Event.to_json()``,
+``Receipt.to_json()``), so ``vei-state verify`` can check exactly what is on disk; the
+event columns beside the body (seq, t_ms, kind, actor, cause) exist for queries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from vei.core.canonical import canonical_json
+from vei.core.events import Event
+from vei.receipts.chain import Receipt
+from vei.store.base import Checkpoint, Snapshot
+
+Durability = Literal["full", "fast"]
+
+SCHEMA_VERSION = 1
+PAGE_ROWS = 1_000
+TABLES = ("events", "receipts", "snapshots", "checkpoint")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    t_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    cause INTEGER,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS receipts (
+    idx INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    revision INTEGER PRIMARY KEY,
+    t_ms INTEGER NOT NULL,
+    receipt_count INTEGER NOT NULL,
+    chain_head TEXT NOT NULL,
+    state_hash TEXT NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoint (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    run TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    head TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    t_ms INTEGER NOT NULL,
+    state_hash TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+"""
+
+_INSERT_EVENT = "INSERT INTO events (seq, t_ms, kind, actor, cause, body) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_RECEIPT = "INSERT INTO receipts (idx, body) VALUES (?, ?)"
+_SNAPSHOT_COLUMNS = "revision, t_ms, receipt_count, chain_head, state_hash, state"
+_CHECKPOINT_COLUMNS = "run, size, head, revision, t_ms, state_hash, signature"
+_ORDER = {"events": "seq", "receipts": "idx", "snapshots": "revision", "checkpoint": "id"}
+
+
+class StoreSchemaError(RuntimeError):
+    """The database file was written by an incompatible version of VEI."""
+
+
+class SqliteStore:
+    """A run's events, receipts, snapshots and checkpoint in one SQLite file.
+
+    Safe to share between threads (calls are serialised by an internal lock). Opening an
+    existing file, including one whose writer was killed mid-run, recovers its committed
+    transactions.
+    """
+
+    def __init__(self, path: Path, durability: Durability = "full") -> None:
+        if durability not in ("full", "fast"):
+            raise ValueError(f"durability must be 'full' or 'fast', not {durability!r}")
+        self.path = Path(path)
+        self.durability: Durability = durability
+        self._lock = threading.Lock()
+        self._closed = False
+        # isolation_level=None: the driver never opens transactions on its own; every
+        # write below runs inside an explicit BEGIN IMMEDIATE ... COMMIT.
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            self._setup()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _setup(self) -> None:
+        db = self._db
+        db.execute("PRAGMA busy_timeout = 5000")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreSchemaError(f"{self.path}: cannot enable WAL journal mode (got {mode})")
+        db.execute(f"PRAGMA synchronous = {'FULL' if self.durability == 'full' else 'NORMAL'}")
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version not in (0, SCHEMA_VERSION):
+            raise StoreSchemaError(
+                f"{self.path}: store schema version {version}, this VEI reads {SCHEMA_VERSION}"
+            )
+        if version == 0:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    # ----------------------------------------------------------------- helpers
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("store is closed")
+
+    def _write(self, statements: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Run ``(sql, rows)`` pairs in one committed transaction."""
+        with self._lock:
+            self._check_open()
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, rows in statements:
+                    db.executemany(sql, rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            self._check_open()
+            return self._db.execute(sql, params).fetchall()
+
+    def _paged(self, table: str, key: str, columns: str, after: int) -> Iterator[Any]:
+        # Pages keep memory flat for long runs and never hold the lock across a yield.
+        sql = f"SELECT {columns} FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT {PAGE_ROWS}"
+        last = after
+        while True:
+            rows = self._query(sql, (last,))
+            yield from rows
+            if len(rows) < PAGE_ROWS:
+                return
+            last = rows[-1][0]
+
+    # ---------------------------------------------------------- StateStore API
+
+    def append(self, events: Sequence[Event], receipt: Receipt) -> None:
+        """Persist one call's events and receipt in one transaction, committed on return."""
+        event_rows = [(e.seq, e.t_ms, e.kind, e.actor, e.cause, e.to_json()) for e in events]
+        receipt_row = [(receipt.index, receipt.to_json())]  # to_json signs the receipt
+        self._write([(_INSERT_EVENT, event_rows), (_INSERT_RECEIPT, receipt_row)])
+
+    def events(self, after: int = 0) -> Iterator[Event]:
+        """Events with seq > ``after`` in seq order, rebuilt from their stored JSON."""
+        for _, body in self._paged("events", "seq", "seq, body", after):
+            yield Event.from_dict(json.loads(body))
+
+    def receipts(self, after: int = 0) -> Iterator[Receipt]:
+        """Receipts with index > ``after`` in index order, with their stored signatures."""
+        for _, body in self._paged("receipts", "idx", "idx, body", after):
+            yield Receipt.from_dict(json.loads(body))
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Store a snapshot, replacing one at the same revision."""
+        row = (
+            snapshot.revision,
+            snapshot.t_ms,
+            snapshot.receipt_count,
+            snapshot.chain_head,
+            snapshot.state_hash,
+            canonical_json(snapshot.state),
+        )
+        sql = f"INSERT OR REPLACE INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+        self._write([(sql, [row])])
+
+    def snapshots(self) -> list[Snapshot]:
+        """All snapshots, oldest first."""
+        rows = self._query(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots ORDER BY revision")
+        return [_snapshot(row) for row in rows]
+
+    def latest_snapshot(self, at_or_before: int | None = None) -> Snapshot | None:
+        """The newest snapshot, optionally no newer than revision ``at_or_before``."""
+        sql = f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots"
+        params: tuple[int, ...] = ()
+        if at_or_before is not None:
+            sql += " WHERE revision <= ?"
+            params = (at_or_before,)
+        rows = self._query(sql + " ORDER BY revision DESC LIMIT 1", params)
+        return _snapshot(rows[0]) if rows else None
+
+    def write_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Record the run's signed checkpoint (the last one written wins)."""
+        c = checkpoint
+        row = (c.run, c.size, c.head, c.revision, c.t_ms, c.state_hash, c.signature)
+        sql = (
+            f"INSERT OR REPLACE INTO checkpoint (id, {_CHECKPOINT_COLUMNS}) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        self._write([(sql, [row])])
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The run's checkpoint, if it was closed cleanly."""
+        rows = self._query(f"SELECT {_CHECKPOINT_COLUMNS} FROM checkpoint WHERE id = 1")
+        if not rows:
+            return None
+        run, size, head, revision, t_ms, state_hash, signature = rows[0]
+        return Checkpoint(
+            run=run,
+            size=size,
+            head=head,
+            revision=revision,
+            t_ms=t_ms,
+            state_hash=state_hash,
+            signature=signature,
+        )
+
+    def close(self) -> None:
+        """Close the database; reads and writes afterwards raise RuntimeError."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._db.close()
+
+    # ------------------------------------------------------------ beyond the protocol
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view for a series of reads while another process may be writing.
+
+        Everything read inside sees the database as of the first read (one SQLite read
+        transaction). Do not write through this store inside the block.
+        """
+        with self._lock:
+            self._check_open()
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with self._lock:
+                if not self._closed and self._db.in_transaction:
+                    self._db.execute("COMMIT")
+
+    def counts(self) -> dict[str, int]:
+        """How many events, receipts and snapshots are stored."""
+        return {
+            table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
+            for table in ("events", "receipts", "snapshots")
+        }
+
+    def raw_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The stored rows of ``table`` exactly as on disk (text not parsed), in key order.
+
+        Verification reads these so that damaged text is reported, never a crash.
+        """
+        if table not in _ORDER:
+            raise ValueError(f"unknown table {table!r} (tables: {', '.join(TABLES)})")
+        with self._lock:
+            self._check_open()
+            cursor = self._db.execute(f"SELECT * FROM {table} LIMIT 0")
+            names = [d[0] for d in cursor.description]
+        key = _ORDER[table]
+        position = names.index(key)
+        columns = ", ".join(names)
+        sql = f"SELECT {columns} FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT {PAGE_ROWS}"
+        last: Any = -(2**63)
+        while True:
+            rows = self._query(sql, (last,))
+            for row in rows:
+                yield dict(zip(names, row, strict=True))
+            if len(rows) < PAGE_ROWS:
+                return
+            last = rows[-1][position]
+
+    def pragma(self, name: str) -> Any:
+        """The value of a read-only PRAGMA such as ``synchronous`` or ``journal_mode``."""
+        if not name.isidentifier():
+            raise ValueError(f"not a pragma name: {name!r}")
+        return self._query(f"PRAGMA {name}")[0][0]
+
+
+def _snapshot(row: Sequence[Any]) -> Snapshot:
+    revision, t_ms, receipt_count, chain_head, state_hash, state = row
+    return Snapshot(
+        revision=revision,
+        t_ms=t_ms,
+        receipt_count=receipt_count,
+        chain_head=chain_head,
+        state_hash=state_hash,
+        state=json.loads(state),
+    )
