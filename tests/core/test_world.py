@@ -155,3 +155,12 @@ def test_snapshots_are_taken_every_n_events_and_restore_continues_identically() 
     a = world.call("kv_set", {"key": "z", "value": 9, "echo_after_ms": 10})
     b = twin.call("kv_set", {"key": "z", "value": 9, "echo_after_ms": 10})
     assert a.receipt.hash == b.receipt.hash
+
+
+def test_act_and_observe_does_not_record_inner_events_twice() -> None:
+    world = kv_world()
+    world.call("vei_act_and_observe", {"tool": "kv_set", "args": {"key": "a", "value": 1}})
+    inner, outer = list(world.store.receipts())
+    assert inner.body["events"] == [1, 1]
+    assert outer.body["events"] is None
+    assert [e.seq for e in world.store.events()] == [1]

@@ -6,7 +6,7 @@ produced a delivered event, or None for an event a tool call emitted directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vei.core.canonical import canonical_json
@@ -22,6 +22,7 @@ class Event:
     actor: str
     data: dict[str, Any]
     cause: int | None = None
+    _json: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The envelope as a plain dict (the canonical JSON form's source)."""
@@ -35,8 +36,11 @@ class Event:
         }
 
     def to_json(self) -> str:
-        """Canonical JSON of the envelope: what is stored and digested."""
-        return canonical_json(self.to_dict())
+        """Canonical JSON of the envelope: what is stored and digested (computed once)."""
+        if self._json is None:
+            object.__setattr__(self, "_json", canonical_json(self.to_dict()))
+        assert self._json is not None
+        return self._json
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Event:

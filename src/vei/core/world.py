@@ -245,6 +245,15 @@ class World:
     # --------------------------------------------------------------------- internals
 
     def _call(self, spec: ToolSpec, args: dict[str, Any], actor: str) -> CallOutcome:
+        # A control tool may call another tool (vei_act_and_observe): the inner call owns its
+        # own step, and the outer one must not claim the inner call's events.
+        saved = self._step, self._keys
+        try:
+            return self._run(spec, args, actor)
+        finally:
+            self._step, self._keys = saved
+
+    def _run(self, spec: ToolSpec, args: dict[str, Any], actor: str) -> CallOutcome:
         rev0, t0 = self.revision, self.clock_ms
         self._step = []
         self._keys = StepKeys(rev0 + 1)
@@ -347,7 +356,13 @@ class World:
                     actor=event.actor,
                     keys=self._keys,
                 )
-                reactor(self.state, event, sub)
+                try:
+                    reactor(self.state, event, sub)
+                except Exception:
+                    # A failing reactor (a scenario bug) must not break the agent's call: its
+                    # events are dropped, deterministically, and the failure is logged.
+                    log.exception("reactor for %s failed at seq %d", event.kind, event.seq)
+                    continue
                 queue.extend(sub.events)
         self._step.extend(applied)
         self.recent.extend(applied)
