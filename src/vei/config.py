@@ -205,6 +205,22 @@ def load_settings(
     return settings
 
 
+def to_env(settings: Settings) -> dict[str, str]:
+    """``VEI_*`` variables that reproduce ``settings`` in a child process (``vei serve``)."""
+    env: dict[str, str] = {}
+    for variable, (name, _) in VARIABLES.items():
+        value = getattr(settings, name)
+        if value is None or value == ():
+            continue
+        if name == "monitors":
+            env[variable] = ",".join(value)
+        elif name == "policy_promote":
+            env[variable] = ",".join(f"{code}:{severity}" for code, severity in value)
+        else:
+            env[variable] = str(value)
+    return env
+
+
 def _check_scenario(settings: Settings) -> None:
     from vei.scenarios import known_packs, known_scenarios
 

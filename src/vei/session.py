@@ -27,8 +27,12 @@ from vei.twins import get_twins
 class Session:
     """The current run of one world, plus what is needed to start the next."""
 
-    def __init__(self, settings: Settings, *, run_id: str | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, run_id: str | None = None, scenario: Scenario | None = None
+    ) -> None:
         self.settings = settings
+        # A scenario given directly (a file being checked) wins over settings.scenario.
+        self._scenario = scenario
         self._lock = threading.RLock()
         self._signer = self._load_signer(settings)
         self.run_dir: Path | None = None
@@ -49,6 +53,8 @@ class Session:
                 )
                 self.world.close()
                 self.settings = settings
+                if self._scenario is not None and self._scenario.name != settings.scenario:
+                    self._scenario = None
                 self.world = self._new_world(settings, None)
                 outcome.result["previous_run"] = previous
                 outcome.result["run"] = self.world.run_id
@@ -59,6 +65,13 @@ class Session:
         with self._lock:
             if not self.world_closed:
                 self.world.close()
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario of the current run."""
+        if self._scenario is not None:
+            return self._scenario
+        return load_scenario(self.settings.scenario, self.settings.scenario_pack)
 
     @property
     def world_closed(self) -> bool:
@@ -78,7 +91,8 @@ class Session:
     def _reset_check(self, seed: int | None, scenario: str | None) -> dict[str, Any]:
         name = scenario or self.settings.scenario
         try:
-            load_scenario(name, self.settings.scenario_pack)
+            if self._scenario is None or name != self._scenario.name:
+                load_scenario(name, self.settings.scenario_pack)
         except UnknownScenarioError as exc:
             raise VeiError("core.unknown_scenario", str(exc)) from None
         new_seed = self.settings.seed if seed is None else seed
@@ -87,7 +101,7 @@ class Session:
         return {"reset": True, "seed": new_seed, "scenario": name}
 
     def _new_world(self, settings: Settings, run_id: str | None) -> World:
-        scenario = load_scenario(settings.scenario, settings.scenario_pack)
+        scenario = self.scenario
         twins = get_twins(scenario.twins)
         store, run = self._open_store(settings, scenario, run_id)
         world = World(
@@ -115,6 +129,8 @@ class Session:
             "run_id": run,
             "scenario": scenario.name,
             "pack": scenario.pack,
+            "scenario_digest": scenario.digest,
+            "scenario_spec": scenario.spec.model_dump(mode="json", by_alias=True),
             "seed": settings.seed,
             "twins": list(scenario.twins),
             "configuration": settings.to_manifest(),

@@ -84,3 +84,13 @@ def version() -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+def _register() -> None:
+    from vei.cli import demo as _demo  # noqa: F401  (registers `vei demo`)
+    from vei.cli.scenarios import app as scenarios_app
+
+    app.add_typer(scenarios_app, name="scenarios")
+
+
+_register()

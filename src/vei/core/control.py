@@ -19,6 +19,16 @@ MAX_TICK_MS = 7 * 24 * 3600 * 1000
 MAX_LISTED_EVENTS = 50
 
 
+# Bookkeeping kinds (the scheduler's, the NPC engine's decisions) are not shown to agents:
+# they see what NPCs say and do in the apps, as a person would.
+HIDDEN_PREFIXES = ("core.", "npc.")
+
+
+def visible(events: list[Event]) -> list[Event]:
+    """The events an agent may be shown."""
+    return [e for e in events if not e.kind.startswith(HIDDEN_PREFIXES)]
+
+
 def event_summary(event: Event) -> dict[str, Any]:
     """What an agent is shown of an event: when, what, who, and its data."""
     return {
@@ -77,11 +87,7 @@ class HelpArgs(ToolArgs):
 
 def observe(world: World, _: NoArgs) -> dict[str, Any]:
     """Time, counters, what happened since the last observe (not the agent's own doing)."""
-    new = [
-        e
-        for e in world.recent
-        if e.seq > world.observed_rev and e.actor != "agent" and e.kind != "core.scheduled"
-    ]
+    new = visible([e for e in world.recent if e.seq > world.observed_rev and e.actor != "agent"])
     world.observed_rev = world.revision
     return {
         "t_ms": world.clock_ms,
@@ -101,7 +107,7 @@ def tick(world: World, args: TickArgs) -> dict[str, Any]:
     else:
         due = world.next_due_ms()
         target = start if due is None else max(start, due)
-    delivered = world.advance(target)
+    delivered = visible(world.advance(target))
     return {
         "t_ms": world.clock_ms,
         "advanced_ms": world.clock_ms - start,

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vei.core.twin import Twin
+from vei.twins.browser import TWIN as BROWSER
 from vei.twins.mail import TWIN as MAIL
 from vei.twins.slack import TWIN as SLACK
 
-TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL)}
+TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL, BROWSER)}
 
 DEFAULT_TWINS: tuple[str, ...] = ("slack", "mail")
 
@@ -22,14 +23,20 @@ def get_twins(names: Sequence[str]) -> list[Twin]:
     name and listing the known ones."""
     if isinstance(names, str):
         raise TypeError("get_twins takes a sequence of names, not one string")
-    unknown = [n for n in names if n not in TWINS]
+    known = dict(TWINS)
+    if "npc" in names:
+        # The NPC engine reacts to the app twins; it is imported late to avoid a cycle.
+        from vei.npc.engine import TWIN as NPC
+
+        known["npc"] = NPC
+    unknown = [n for n in names if n not in known]
     if unknown:
-        known = ", ".join(sorted(TWINS))
-        raise ValueError(f"unknown twin(s) {', '.join(map(repr, unknown))} (known: {known})")
+        allowed = ", ".join(sorted({*known, "npc"}))
+        raise ValueError(f"unknown twin(s) {', '.join(map(repr, unknown))} (known: {allowed})")
     repeated = sorted({n for n in names if list(names).count(n) > 1})
     if repeated:
         raise ValueError(f"twin(s) listed more than once: {', '.join(map(repr, repeated))}")
-    return [TWINS[n] for n in names]
+    return [known[n] for n in names]
 
 
 __all__ = ["DEFAULT_TWINS", "TWINS", "get_twins"]
