@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from vei.core.errors import UnknownToolError
-from vei.core.world import fold, reducer_table, state_hash
+from vei.core.context import CallContext
+from vei.core.errors import UnknownToolError, VeiError
+from vei.core.middleware import BaseMiddleware, CallInfo, Reply
+from vei.core.world import World, fold, reducer_table, state_hash
 from vei.receipts.chain import chain_hash
 
 from .kv_twin import KV, kv_world
@@ -164,3 +168,52 @@ def test_act_and_observe_does_not_record_inner_events_twice() -> None:
     assert inner.body["events"] == [1, 1]
     assert outer.body["events"] is None
     assert [e.seq for e in world.store.events()] == [1]
+
+
+def test_idempotency_key_makes_a_retried_write_happen_once() -> None:
+    world = kv_world()
+    first = world.call("kv_set", {"key": "a", "value": 1, "idempotency_key": "k1"})
+    again = world.call("kv_set", {"key": "a", "value": 1, "idempotency_key": "k1"})
+    assert first.ok and again.ok and again.result == first.result
+    assert [e.kind for e in world.store.events()] == ["kv.set", "core.idempotency_recorded"]
+    conflict = world.call("kv_set", {"key": "b", "value": 2, "idempotency_key": "k1"})
+    assert conflict.result["error"]["code"] == "core.idempotency_conflict"
+    assert "idempotency_key" in world.registry.resolve("kv_set").schema["properties"]
+    assert "idempotency_key" not in world.registry.resolve("kv_get").schema["properties"]
+
+
+class _Refuse(BaseMiddleware):
+    def before_call(self, world: World, call: CallInfo) -> VeiError | None:
+        call.fault = "transient"
+        return VeiError("core.unavailable", "try again", retryable=True)
+
+
+class _TimeoutAfterCommit(BaseMiddleware):
+    def after_apply(
+        self, world: World, call: CallInfo, result: Any, events: Any, ctx: CallContext
+    ) -> Reply:
+        call.fault = "timeout_after_commit"
+        ctx.emit("kv.set", {"key": "audit", "value": len(events), "id": "x"})
+        return Reply(error=VeiError("core.timeout", "timed out", retryable=True))
+
+
+def test_middleware_can_refuse_before_the_handler_with_nothing_changed() -> None:
+    world = kv_world()
+    world.middleware.append(_Refuse())
+    before = world.state_hash()
+    outcome = world.call("kv_set", {"key": "a", "value": 1})
+    assert outcome.result["error"]["retryable"] is True
+    assert world.state_hash() == before and outcome.receipt.body["fault"] == "transient"
+    assert world.call("vei_observe").ok  # control tools bypass middleware
+
+
+def test_middleware_can_report_an_error_after_the_write_was_committed() -> None:
+    world = kv_world()
+    world.middleware.append(_TimeoutAfterCommit())
+    outcome = world.call("kv_set", {"key": "a", "value": 1})
+    assert not outcome.ok and outcome.result["error"]["code"] == "core.timeout"
+    assert world.state["kv"]["items"] == {"a": 1, "audit": 1}
+    assert (
+        outcome.receipt.body["events"] == [1, 2]
+        and outcome.receipt.body["fault"] == "timeout_after_commit"
+    )

@@ -54,6 +54,7 @@ class Log:
                 "t_ms": self.seq * 10,
                 "latency_ms": 5,
                 "cost_cents": 1,
+                "fault": None,
             }
         )
         return events, receipt

@@ -39,6 +39,7 @@ def _call(chain: ReceiptChain, first: int, count: int) -> tuple[list[Event], Rec
             "t_ms": first,
             "latency_ms": 0,
             "cost_cents": 0,
+            "fault": None,
         }
     )
     return events, receipt

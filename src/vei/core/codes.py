@@ -7,5 +7,6 @@ ERROR_CODES: dict[str, str] = {
     "core.unknown_tool": "A tool named inside vei_act_and_observe or vei_help does not exist.",
     "core.unknown_scenario": "vei_reset named a scenario that is not in the configured pack.",
     "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
+    "core.idempotency_conflict": "The idempotency_key was already used for a different tool or different arguments.",
     "core.internal_error": "The tool failed unexpectedly; nothing changed. Please report it with the receipt.",
 }

@@ -63,6 +63,15 @@ class ToolSpec:
         schema.pop("title", None)
         if schema.get("type") != "object":
             raise ValueError(f"tool {self.name!r}: argument schema must be an object schema")
+        if self.kind == "write":
+            # Every write accepts an idempotency key (handled by the World, not the handler).
+            properties = schema.setdefault("properties", {})
+            properties["idempotency_key"] = {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128,
+                "description": "Optional. Retrying with the same key returns the first result instead of acting twice.",
+            }
         object.__setattr__(self, "schema", schema)
 
     @property

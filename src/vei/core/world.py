@@ -25,6 +25,7 @@ from vei.core.canonical import canonical_json, digest, digest_unchecked
 from vei.core.context import CallContext, StepKeys
 from vei.core.errors import VeiError
 from vei.core.events import Event
+from vei.core.middleware import CallInfo, Middleware
 from vei.core.registry import Registry, ToolSpec
 from vei.core.twin import Reactor, Reducer, State, Twin
 from vei.receipts.chain import Receipt, ReceiptChain
@@ -34,6 +35,8 @@ from vei.store.base import Checkpoint, Snapshot, StateStore
 log = logging.getLogger("vei.world")
 
 CORE_INTERNAL = "core.internal_error"
+# Write tools accept this extra argument: a retry with the same key returns the first result.
+IDEMPOTENCY_KEY = "idempotency_key"
 MAX_EVENTS_PER_STEP = 10_000
 RECENT_EVENTS = 1_000
 EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
@@ -56,7 +59,7 @@ class WorldBrokenError(RuntimeError):
 def initial_state(twins: Sequence[Twin], seed_data: Mapping[str, Any] | None) -> State:
     """The state before any event: each twin's seeded section plus the empty scheduler."""
     data = seed_data or {}
-    state: State = {"core": {"pending": {}}}
+    state: State = {"core": {"pending": {}, "idempotency": {}}}
     for twin in twins:
         state[twin.name] = twin.initial_state(data.get(twin.name))
     return state
@@ -66,9 +69,21 @@ def _core_scheduled(state: State, event: Event) -> None:
     state["core"]["pending"][str(event.seq)] = event.data
 
 
+def _core_idempotency(state: State, event: Event) -> None:
+    data = event.data
+    state["core"]["idempotency"][data["key"]] = {
+        "tool": data["tool"],
+        "args_digest": data["args_digest"],
+        "result": data["result"],
+    }
+
+
 def reducer_table(twins: Sequence[Twin]) -> dict[str, Reducer]:
     """kind -> reducer for every twin plus the core's own kinds."""
-    table: dict[str, Reducer] = {"core.scheduled": _core_scheduled}
+    table: dict[str, Reducer] = {
+        "core.scheduled": _core_scheduled,
+        "core.idempotency_recorded": _core_idempotency,
+    }
     for twin in twins:
         table.update(twin.reducers)
     return table
@@ -116,6 +131,7 @@ class World:
         run_id: str,
         seed_data: Mapping[str, Any] | None = None,
         extra_tools: Sequence[ToolSpec] = (),
+        middleware: Sequence[Middleware] = (),
         snapshot_every: int = 1_000,
         meta: Mapping[str, Any] | None = None,
     ) -> None:
@@ -129,6 +145,7 @@ class World:
         # Set by the owning session: validates vei_reset arguments and describes the new run.
         self.reset_check: Callable[[int | None, str | None], dict[str, Any]] | None = None
         self.snapshot_every = snapshot_every
+        self.middleware = list(middleware)
         self.registry = Registry([*CONTROL_TOOLS, *extra_tools])
         for twin in self.twins:
             for spec in twin.tools:
@@ -257,26 +274,40 @@ class World:
         rev0, t0 = self.revision, self.clock_ms
         self._step = []
         self._keys = StepKeys(rev0 + 1)
+        key = args.pop(IDEMPOTENCY_KEY, None) if spec.kind == "write" else None
+        if key is not None and (not isinstance(key, str) or not 0 < len(key) <= 128):
+            args[IDEMPOTENCY_KEY] = key
+            return self._reject(
+                spec,
+                args,
+                t0,
+                VeiError("core.invalid_arguments", "idempotency_key must be 1..128 characters"),
+            )
         try:
             parsed = spec.args.model_validate(args)
         except ValidationError as exc:
             return self._reject(spec, args, t0, _invalid_args(spec, exc))
         args_digest = digest_unchecked(parsed.model_dump(mode="json"))
+        call = CallInfo(spec, parsed, args, self.chain.count + 1, t0, actor, args_digest)
+        error: VeiError | None = None
         try:
             if spec.kind == "control":
                 result = spec.handler(self, parsed)
             else:
-                ctx = CallContext(
-                    seed=self.seed, now_ms=t0, next_seq=rev0 + 1, actor=actor, keys=self._keys
-                )
-                result = spec.handler(self.state, parsed, ctx)
-                result_digest = digest_unchecked(result)
-                self._apply(ctx)
-                self.advance(t0 + spec.latency_ms)
+                for mw in self.middleware:
+                    refusal = mw.before_call(self, call)
+                    if refusal is not None:
+                        return self._reject(spec, args, t0, refusal, call.fault)
+                stored = self._idempotent_replay(key, call)
+                if stored is not None:
+                    result = stored
+                else:
+                    result, error = self._execute(call, key)
+                self.advance(t0 + spec.latency_ms + call.extra_latency_ms)
         except VeiError as err:
             if self._step:  # a control tool must validate before it changes anything
                 raise
-            return self._reject(spec, args, t0, err)
+            return self._reject(spec, args, t0, err, call.fault)
         except Exception as exc:
             if self._step or self.revision != rev0:
                 self._broken = True  # a reducer failed half-way: memory may be ahead of disk
@@ -287,16 +318,15 @@ class World:
             return self._reject(
                 spec, args, t0, VeiError(CORE_INTERNAL, f"{spec.name} failed: {exc!r}")
             )
-        if spec.kind == "control":
-            result_digest = digest_unchecked(result)
+        shown = result if error is None else error.to_dict()
         events = tuple(self._step)
         receipt = self.chain.append(
             {
                 "tool": spec.name,
                 "args_digest": args_digest,
-                "result_digest": result_digest,
-                "ok": True,
-                "error_code": None,
+                "result_digest": digest_unchecked(shown),
+                "ok": error is None,
+                "error_code": None if error is None else error.code,
                 "rev_before": rev0,
                 "rev_after": self.revision,
                 "events": [events[0].seq, events[-1].seq] if events else None,
@@ -304,12 +334,68 @@ class World:
                 "t_ms": t0,
                 "latency_ms": self.clock_ms - t0,
                 "cost_cents": spec.cost_cents,
+                "fault": call.fault,
             }
         )
         self._commit(events, receipt)
-        return CallOutcome(True, result, receipt, events)
+        return CallOutcome(error is None, shown, receipt, events)
 
-    def _reject(self, spec: ToolSpec, args: dict[str, Any], t0: int, err: VeiError) -> CallOutcome:
+    def _execute(self, call: CallInfo, key: str | None) -> tuple[dict[str, Any], VeiError | None]:
+        """Run the handler and the middleware around it; VeiError means refused, unchanged."""
+        spec = call.spec
+        ctx = CallContext(
+            seed=self.seed,
+            now_ms=call.t_ms,
+            next_seq=self.revision + 1,
+            actor=call.actor,
+            keys=self._keys,
+        )
+        result: dict[str, Any] = spec.handler(self.state, call.args, ctx)
+        for mw in self.middleware:
+            refusal = mw.before_apply(self, call, result, ctx.events)
+            if refusal is not None:
+                raise refusal
+        self._apply(ctx)
+        post = CallContext(
+            seed=self.seed,
+            now_ms=call.t_ms,
+            next_seq=self.revision + 1,
+            actor=call.actor,
+            keys=self._keys,
+        )
+        if key is not None:
+            post.emit(
+                "core.idempotency_recorded",
+                {"key": key, "tool": spec.name, "args_digest": call.args_digest, "result": result},
+            )
+        error: VeiError | None = None
+        applied = tuple(self._step)
+        for mw in self.middleware:
+            reply = mw.after_apply(self, call, result, applied, post)
+            if reply is not None:
+                result = reply.result if reply.result is not None else result
+                error = reply.error or error
+        self._apply(post)
+        return result, error
+
+    def _idempotent_replay(self, key: str | None, call: CallInfo) -> dict[str, Any] | None:
+        """The stored result of an earlier call with this idempotency key, if any."""
+        if key is None:
+            return None
+        stored = self.state["core"]["idempotency"].get(key)
+        if stored is None:
+            return None
+        if stored["tool"] != call.spec.name or stored["args_digest"] != call.args_digest:
+            raise VeiError(
+                "core.idempotency_conflict",
+                f"idempotency_key {key!r} was used for a different call ({stored['tool']})",
+            )
+        result: dict[str, Any] = stored["result"]
+        return result
+
+    def _reject(
+        self, spec: ToolSpec, args: dict[str, Any], t0: int, err: VeiError, fault: str | None = None
+    ) -> CallOutcome:
         error = err.to_dict()
         receipt = self.chain.append(
             {
@@ -325,6 +411,7 @@ class World:
                 "t_ms": t0,
                 "latency_ms": 0,
                 "cost_cents": 0,
+                "fault": fault,
             }
         )
         self._commit((), receipt)

@@ -31,6 +31,7 @@ CHAINED_FIELDS = (
     "t_ms",
     "latency_ms",
     "cost_cents",
+    "fault",
     "prev",
 )
 
