@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ from vei.core.errors import UnknownToolError, VeiError
 from vei.core.middleware import BaseMiddleware, CallInfo, Reply
 from vei.core.world import World, fold, reducer_table, state_hash
 from vei.receipts.chain import chain_hash
+from vei.receipts.signing import Signer
+from vei.store.memory import MemoryStore
 
 from .kv_twin import KV, kv_world
 
@@ -217,3 +220,26 @@ def test_middleware_can_report_an_error_after_the_write_was_committed() -> None:
         outcome.receipt.body["events"] == [1, 2]
         and outcome.receipt.body["fault"] == "timeout_after_commit"
     )
+
+
+def test_twins_can_start_the_world_with_events_already_scheduled() -> None:
+    ticking = replace(
+        KV,
+        initial_schedule=lambda data: [
+            {
+                "due_ms": 500,
+                "kind": "kv.set",
+                "actor": "drift",
+                "data": {"key": "tick", "value": 1, "id": "d"},
+            }
+        ],
+    )
+    world = World(
+        twins=[ticking], seed=1, store=MemoryStore(), signer=Signer.from_seed(bytes(32)), run_id="t"
+    )
+    assert world.call("vei_pending").result["pending"] == [
+        {"due_ms": 500, "kind": "kv.set", "actor": "drift"}
+    ]
+    delivered = world.call("vei_tick").result["delivered"]
+    assert delivered[0]["actor"] == "drift" and world.state["kv"]["items"] == {"tick": 1}
+    assert world.state["core"]["pending"] == {}

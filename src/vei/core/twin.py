@@ -33,6 +33,9 @@ class Twin:
     reactors: Mapping[str, Sequence[Reactor]] = field(default_factory=dict)
     # Short agent-facing counters for vei_observe, e.g. {"unread": 3}.
     summary: Callable[[State], dict[str, Any]] | None = None
+    # Events the world starts with already scheduled (drift, background actors): each
+    # {"due_ms", "kind", "actor", "data"}; a reactor can schedule the next occurrence.
+    initial_schedule: Callable[[Mapping[str, Any] | None], list[dict[str, Any]]] | None = None
     # code -> meaning, for every error code the twin's tools raise (docs/errors.md).
     error_codes: Mapping[str, str] = field(default_factory=dict)
 

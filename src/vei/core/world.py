@@ -60,8 +60,19 @@ def initial_state(twins: Sequence[Twin], seed_data: Mapping[str, Any] | None) ->
     """The state before any event: each twin's seeded section plus the empty scheduler."""
     data = seed_data or {}
     state: State = {"core": {"pending": {}, "idempotency": {}}}
+    seeded: list[dict[str, Any]] = []
     for twin in twins:
         state[twin.name] = twin.initial_state(data.get(twin.name))
+        if twin.initial_schedule is not None:
+            seeded += twin.initial_schedule(data.get(twin.name))
+    # Seeded entries get negative keys: they sort before anything scheduled by an event.
+    for position, entry in enumerate(seeded, start=1):
+        state["core"]["pending"][str(-position)] = {
+            "due_ms": int(entry["due_ms"]),
+            "kind": entry["kind"],
+            "actor": entry["actor"],
+            "data": entry["data"],
+        }
     return state
 
 
@@ -160,7 +171,10 @@ class World:
         self.clock_ms = 0
         self.observed_rev = 0
         self.recent: deque[Event] = deque(maxlen=RECENT_EVENTS)
-        self._heap: list[tuple[int, int]] = []
+        self._heap: list[tuple[int, int]] = [
+            (v["due_ms"], int(k)) for k, v in self.state["core"]["pending"].items()
+        ]
+        heapq.heapify(self._heap)
         self._lock = threading.RLock()
         self._step: list[Event] = []
         self._keys = StepKeys(1)
