@@ -16,6 +16,7 @@ from typing import Any
 from vei import __version__
 from vei.config import Settings
 from vei.core.errors import VeiError
+from vei.core.middleware import Middleware
 from vei.core.world import CallOutcome, World
 from vei.receipts.signing import Signer, load_or_create_signer, load_signer
 from vei.scenarios import Scenario, UnknownScenarioError, load_scenario
@@ -102,22 +103,38 @@ class Session:
 
     def _new_world(self, settings: Settings, run_id: str | None) -> World:
         scenario = self.scenario
-        twins = get_twins(scenario.twins)
-        store, run = self._open_store(settings, scenario, run_id)
+        names, seed_data, middleware = self._components(settings, scenario)
+        store, run = self._open_store(settings, scenario, run_id, names)
         world = World(
-            twins=twins,
+            twins=get_twins(names),
             seed=settings.seed,
             store=store,
             signer=self._signer,
             run_id=run,
-            seed_data=scenario.seed_data,
+            seed_data=seed_data,
+            middleware=middleware,
             meta={"scenario": scenario.name, "task": scenario.task},
         )
         world.reset_check = self._reset_check
         return world
 
+    @staticmethod
+    def _components(
+        settings: Settings, scenario: Scenario
+    ) -> tuple[list[str], dict[str, Any], list[Middleware]]:
+        """The twins (by name), their seed data and the call middleware of a new world.
+
+        Each optional capability adds itself here from the settings and the scenario.
+        Middleware order matters: faults refuse first, policy judges what is left,
+        monitors watch what was applied.
+        """
+        names = list(scenario.twins)
+        seed_data: dict[str, Any] = dict(scenario.seed_data)
+        middleware: list[Middleware] = []
+        return names, seed_data, middleware
+
     def _open_store(
-        self, settings: Settings, scenario: Scenario, run_id: str | None
+        self, settings: Settings, scenario: Scenario, run_id: str | None, twins: list[str]
     ) -> tuple[StateStore, str]:
         if settings.state_dir is None:
             self.run_dir = None
@@ -132,7 +149,7 @@ class Session:
             "scenario_digest": scenario.digest,
             "scenario_spec": scenario.spec.model_dump(mode="json", by_alias=True),
             "seed": settings.seed,
-            "twins": list(scenario.twins),
+            "twins": twins,
             "configuration": settings.to_manifest(),
             "vei_version": __version__,
             "public_key": self._signer.public_key_hex,
