@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from vei.money import parse_amounts, parse_days
 
 from .support import Agent, connect
@@ -101,11 +99,6 @@ def test_a_request_above_the_cap_fails_the_approval_criterion_even_if_all_else_i
     assert not success
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="npc engine looks up templates['rejected'] (the decision) instead of "
-    "templates['reject'], so the reactor fails and finance never answers",
-)
 def test_finance_says_no_in_the_thread_regression_reject_template_key() -> None:
     async def play() -> list[str]:
         async with connect("procurement") as agent:

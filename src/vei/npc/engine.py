@@ -27,6 +27,13 @@ from vei.twins.slack.tools import message_data
 APPROVAL_DECIDED = "npc.approval_decided"
 CONTACTED = "npc.contacted"
 FORM_SUBMITTED = "browser.form_submitted"
+# decision -> the template group that announces it
+_TEMPLATE_FOR = {
+    "approved": "approve",
+    "rejected": "reject",
+    "justify": "justify",
+    "ask_amount": "ask_amount",
+}
 _JUSTIFICATION_WORDS = ("because", "justif", "need", "required", "reason", "since")
 
 _RULES = TypeAdapter(list[NpcRule])
@@ -89,7 +96,9 @@ def _on_chat_message(state: State, event: Event, ctx: CallContext) -> None:
         if data["thread_ts"] is None:
             if not any(word in text.lower() for word in rule["keywords"]):
                 continue
-            request_ts, amount, justified = ts, (amounts[0] if amounts else None), False
+            # A request that already gives its reason counts as justified, as a person would read it.
+            justified = any(w in text.lower() for w in _JUSTIFICATION_WORDS)
+            request_ts, amount = ts, (amounts[0] if amounts else None)
         else:
             request = requests.get(f"{rule['id']}/{data['thread_ts']}")
             if request is None or request["decision"] not in ("justify", "ask_amount", "rejected"):
@@ -107,7 +116,7 @@ def _on_chat_message(state: State, event: Event, ctx: CallContext) -> None:
             "justification_cap": format_money(rule["justification_cap_cents"] or rule["cap_cents"]),
             "requester": str(requester.get("display_name", "")).split(" ")[0],
         }
-        key = "approve" if decision == "approved" else decision
+        key = _TEMPLATE_FOR[decision]
         reply = _pick(ctx, rule, rule["templates"][key], variables)
         actor = f"npc:{rule['id']}"
         ctx.schedule(
