@@ -74,9 +74,12 @@ BROKEN: dict[str, tuple[Edit, tuple[str, ...]]] = {
     "mail from the future": (_future_mail, ("twins.mail.messages.0.date_ms", "less than or equal")),
     "unknown template placeholder": (
         _unknown_placeholder,
-        ("npc 'macrocompute_sales'", "unknown placeholder {discount}"),
+        ("npcs.1.templates", "unknown placeholder {discount}"),
     ),
-    "after names no earlier criterion": (_bad_after, ("quote_posted", "after='quote_sent'")),
+    "after names no earlier criterion": (
+        _bad_after,
+        ("criteria.4.after", "'quote_sent' must name an earlier criterion"),
+    ),
 }
 
 

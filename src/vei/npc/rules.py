@@ -139,5 +139,6 @@ def template_errors(rule: Any, facts: Mapping[str, int | str]) -> list[str]:
     for text in texts:
         for _, field, _, _ in string.Formatter().parse(text):
             if field is not None and field not in allowed:
-                problems.append(f"unknown placeholder {{{field}}} in {text!r}")
+                known = ", ".join(sorted(allowed))
+                problems.append(f"unknown placeholder {{{field}}} (known: {known})")
     return problems

@@ -56,8 +56,10 @@ class Scenario:
 def _format_errors(path: Path | str, exc: ValidationError) -> str:
     lines = [f"{path}: invalid scenario"]
     for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"  {where}: {err['msg']}")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(p) for p in err["loc"])
+        # Cross-field checks name their own path at the start of the message.
+        lines.append(f"  {where}: {message}" if where else f"  {message}")
     return "\n".join(lines)
 
 

@@ -42,29 +42,31 @@ class ScenarioFile(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:
+        # Messages start with the field path, so the loader can show where the problem is.
         ids = [c.id for c in self.criteria]
-        if len(ids) != len(set(ids)):
-            raise ValueError("criteria ids must be unique")
+        for index, cid in enumerate(ids):
+            if cid in ids[:index]:
+                raise ValueError(f"criteria.{index}.id: {cid!r} is used twice")
         npc_ids = [n.id for n in self.npcs]
-        if len(npc_ids) != len(set(npc_ids)):
-            raise ValueError("npc ids must be unique")
+        for index, nid in enumerate(npc_ids):
+            if nid in npc_ids[:index]:
+                raise ValueError(f"npcs.{index}.id: {nid!r} is used twice")
         for index, criterion in enumerate(self.criteria):
+            where = f"criteria.{index}"
             after = getattr(criterion, "after", None)
             if after is not None and after not in ids[:index]:
-                raise ValueError(
-                    f"criterion {criterion.id!r}: after={after!r} must name an earlier criterion"
-                )
+                raise ValueError(f"{where}.after: {after!r} must name an earlier criterion")
             for key in ("amount_fact", "days_fact"):
                 fact = getattr(criterion, key, None)
                 if fact is not None and not isinstance(self.facts.get(fact), int):
-                    raise ValueError(
-                        f"criterion {criterion.id!r}: {key}={fact!r} is not an integer fact"
-                    )
+                    raise ValueError(f"{where}.{key}: {fact!r} is not an integer fact")
             npc = getattr(criterion, "npc", None)
             if npc is not None and npc not in npc_ids:
-                raise ValueError(f"criterion {criterion.id!r}: unknown npc {npc!r}")
-        for rule in self.npcs:
+                raise ValueError(
+                    f"{where}.npc: unknown npc {npc!r} (known: {', '.join(npc_ids) or 'none'})"
+                )
+        for index, rule in enumerate(self.npcs):
             problems = template_errors(rule, self.facts)
             if problems:
-                raise ValueError(f"npc {rule.id!r}: {problems[0]}")
+                raise ValueError(f"npcs.{index}.templates: {problems[0]}")
         return self
