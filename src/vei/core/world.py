@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vei.core.canonical import canonical_json, digest, digest_unchecked
+from vei.core.canonical import canonical_json, digest, digest_text, digest_unchecked
 from vei.core.context import CallContext, StepKeys
 from vei.core.errors import VeiError
 from vei.core.events import Event
@@ -40,6 +40,9 @@ IDEMPOTENCY_KEY = "idempotency_key"
 MAX_EVENTS_PER_STEP = 10_000
 RECENT_EVENTS = 1_000
 EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
+# Validated arguments kept per world, keyed by tool and flat scalar arguments (see _args_key).
+ARGS_CACHE_SIZE = 4_096
+_SCALARS = (str, int, bool, type(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +183,11 @@ class World:
         self._keys = StepKeys(1)
         self._broken = False
         self._closed = False
-        genesis = state_hash(self.state)
+        self._parsed_args: dict[tuple[str, tuple[Any, ...]], tuple[Any, str]] = {}
+        seeded = canonical_json(self.state)
         # The chain starts from the initial state's hash, binding the seeded world to it.
-        self.chain = ReceiptChain(run_id, signer, head=genesis)
-        self._last_snapshot = 0
-        self.store.save_snapshot(self._snapshot(genesis))
+        self.chain = ReceiptChain(run_id, signer, head=digest_text(seeded))
+        self.store.save_snapshot(self._snapshot(seeded))
 
     # ------------------------------------------------------------------ public API
 
@@ -223,8 +226,9 @@ class World:
         with self._lock:
             if self._closed:
                 raise RuntimeError("this world's run is already closed")
-            current = self.state_hash()
-            self.store.save_snapshot(self._snapshot(current))
+            final = self._snapshot()
+            current = final.state_hash
+            self.store.save_snapshot(final)
             unsigned = Checkpoint(
                 run=self.run_id,
                 size=self.chain.count,
@@ -297,11 +301,21 @@ class World:
                 t0,
                 VeiError("core.invalid_arguments", "idempotency_key must be 1..128 characters"),
             )
-        try:
-            parsed = spec.args.model_validate(args)
-        except ValidationError as exc:
-            return self._reject(spec, args, t0, _invalid_args(spec, exc))
-        args_digest = digest_unchecked(parsed.model_dump(mode="json"))
+        cache_key = _args_key(spec.name, args)
+        cached = None if cache_key is None else self._parsed_args.get(cache_key)
+        if cached is not None:
+            parsed, args_digest = cached
+        else:
+            try:
+                parsed = spec.args.model_validate(args)
+            except ValidationError as exc:
+                return self._reject(spec, args, t0, _invalid_args(spec, exc))
+            dumped = parsed.model_dump(mode="json")
+            args_digest = digest_unchecked(dumped)
+            if cache_key is not None and all(type(v) in _SCALARS for v in dumped.values()):
+                if len(self._parsed_args) >= ARGS_CACHE_SIZE:
+                    self._parsed_args.clear()
+                self._parsed_args[cache_key] = (parsed, args_digest)
         call = CallInfo(spec, parsed, args, self.chain.count + 1, t0, actor, args_digest)
         error: VeiError | None = None
         try:
@@ -369,7 +383,8 @@ class World:
             refusal = mw.before_apply(self, call, result, ctx.events)
             if refusal is not None:
                 raise refusal
-        self._apply(ctx)
+        if ctx.events:
+            self._apply(ctx)
         post = CallContext(
             seed=self.seed,
             now_ms=call.t_ms,
@@ -389,7 +404,8 @@ class World:
             if reply is not None:
                 result = reply.result if reply.result is not None else result
                 error = reply.error or error
-        self._apply(post)
+        if post.events:
+            self._apply(post)
         return result, error
 
     def _idempotent_replay(self, key: str | None, call: CallInfo) -> dict[str, Any] | None:
@@ -473,20 +489,23 @@ class World:
         try:
             self.store.append(events, receipt)
             if self.revision - self._last_snapshot >= self.snapshot_every:
-                self.store.save_snapshot(self._snapshot(state_hash(self.state)))
+                self.store.save_snapshot(self._snapshot())
         except Exception as exc:
             self._broken = True
             raise WorldBrokenError(f"store commit failed: {exc}") from exc
 
-    def _snapshot(self, current_hash: str) -> Snapshot:
+    def _snapshot(self, text: str | None = None) -> Snapshot:
+        # One canonical encoding gives both the state hash and the snapshot's private copy.
+        if text is None:
+            text = canonical_json(self.state)
         self._last_snapshot = self.revision
         return Snapshot(
             revision=self.revision,
             t_ms=self.clock_ms,
             receipt_count=self.chain.count,
             chain_head=self.chain.head,
-            state_hash=current_hash,
-            state=json.loads(canonical_json(self.state)),
+            state_hash=digest_text(text),
+            state=json.loads(text),
         )
 
     def restore(
@@ -509,6 +528,23 @@ class World:
             self._heap = [(v["due_ms"], int(k)) for k, v in self.state["core"]["pending"].items()]
             heapq.heapify(self._heap)
             self._last_snapshot = snapshot.revision
+
+
+def _args_key(tool: str, args: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """A cache key for arguments whose values are all plain str, int, bool or None.
+
+    Validation is a pure function of the tool and its raw arguments, so equal raw arguments
+    give an equal (frozen) model and the same digest. The value's type is part of the key
+    because ``1 == True == 1.0`` would otherwise share an entry. Other arguments (lists,
+    dicts, floats) are not cached: they are validated every time.
+    """
+    items = []
+    for name, value in args.items():
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not bool and value is not None:
+            return None
+        items.append((name, kind, value))
+    return tool, tuple(items)
 
 
 def _events_digest(events: Sequence[Event]) -> str:

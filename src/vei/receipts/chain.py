@@ -9,9 +9,10 @@ or persisted, which keeps in-memory RL loops fast without weakening what is stor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
-from vei.core.canonical import canonical_bytes, canonical_json, digest_unchecked
+from vei.core.canonical import canonical_bytes, canonical_json, digest_text, digest_unchecked
 from vei.receipts.signing import Signer, verify_signature
 
 GENESIS = "0" * 64
@@ -36,10 +37,84 @@ CHAINED_FIELDS = (
 )
 
 
+# The chained fields in canonical (sorted) order, as _written_chain_json writes them.
+_WRITTEN_ORDER = (
+    "args_digest",
+    "cost_cents",
+    "error_code",
+    "events",
+    "events_digest",
+    "fault",
+    "index",
+    "latency_ms",
+    "ok",
+    "prev",
+    "result_digest",
+    "rev_after",
+    "rev_before",
+    "t_ms",
+    "tool",
+)
+_WRITTEN = tuple(sorted(CHAINED_FIELDS)) == _WRITTEN_ORDER
+
+
 def chain_hash(body: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the chained fields."""
+    text = _written_chain_json(body) if _WRITTEN else None
+    if text is not None:
+        return digest_text(text)
     # The body holds only ints, strings, bools and None, built by the World: skip the float walk.
     return digest_unchecked({k: body[k] for k in CHAINED_FIELDS})
+
+
+def _written_chain_json(b: dict[str, Any]) -> str | None:
+    """The canonical JSON of the chained fields, written out directly: the same bytes as the
+    generic encoder in about half the time (this runs once per call). None when a value is
+    not of the type the World writes (a damaged stored receipt): the generic encoder decides.
+    """
+    cost, index, latency, rev_after, rev_before, t_ms = (
+        b["cost_cents"],
+        b["index"],
+        b["latency_ms"],
+        b["rev_after"],
+        b["rev_before"],
+        b["t_ms"],
+    )
+    args, events_digest, prev, result, tool = (
+        b["args_digest"],
+        b["events_digest"],
+        b["prev"],
+        b["result_digest"],
+        b["tool"],
+    )
+    ok, events, error_code, fault = b["ok"], b["events"], b["error_code"], b["fault"]
+    # Chained `is` tests: every one of these is exactly an int (not a bool), a str.
+    if not (
+        int is type(cost) is type(index) is type(latency) is type(rev_after)
+        and int is type(rev_before) is type(t_ms)
+        and str is type(args) is type(events_digest) is type(prev) is type(result) is type(tool)
+        and (ok is True or ok is False)
+    ):
+        return None
+    if events is None:
+        span = "null"
+    elif type(events) is list and len(events) == 2 and int is type(events[0]) is type(events[1]):
+        span = f"[{events[0]},{events[1]}]"
+    else:
+        return None
+    if error_code is not None and type(error_code) is not str:
+        return None
+    if fault is not None and type(fault) is not str:
+        return None
+    return (
+        f'{{"args_digest":{_quote(args)},"cost_cents":{cost},'
+        f'"error_code":{"null" if error_code is None else _quote(error_code)},'
+        f'"events":{span},"events_digest":{_quote(events_digest)},'
+        f'"fault":{"null" if fault is None else _quote(fault)},"index":{index},'
+        f'"latency_ms":{latency},"ok":{"true" if ok else "false"},"prev":{_quote(prev)},'
+        f'"result_digest":{_quote(result)},"rev_after":{rev_after},"rev_before":{rev_before},'
+        f'"t_ms":{t_ms},"tool":{_quote(tool)}}}'
+    )
 
 
 def signed_message(run: str, hash_hex: str) -> bytes:
