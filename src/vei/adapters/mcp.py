@@ -4,14 +4,26 @@ Transports only move messages; every call goes through ``Session.call``. A resul
 the tool's structured content, the same JSON as text for clients that only read text, and
 the receipt under ``_meta["io.vei/receipt"]``. An unknown tool is a JSON-RPC
 invalid-params error; every other failure is an ``isError`` result in the one error shape.
+
+Over stdio, when stdin and stdout are pipes or sockets (as MCP clients start servers), the
+lines are moved by asyncio pipe transports instead of the SDK's default of one worker-thread
+hand-off per read, write and flush; the SDK still parses, validates and frames every
+message. Anything else (a terminal, a file) uses the SDK's stdio transport unchanged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import Any
+import os
+import stat
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any, cast
 
+import anyio
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
@@ -26,10 +38,16 @@ from vei.session import Session
 RECEIPT_META_KEY = "io.vei/receipt"
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
+# Longest accepted JSON-RPC line over stdio (the SDK's own transport has no limit either).
+MAX_LINE_BYTES = 1 << 30
 
 log = logging.getLogger("vei.mcp")
 
 _READ_ONLY_CONTROL = {"vei_observe", "vei_state", "vei_pending", "vei_tools_search", "vei_help"}
+
+
+# The result as text for clients that only read text: compact, and readable (not \u-escaped).
+_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def mcp_tool(spec: ToolSpec) -> types.Tool:
@@ -69,7 +87,7 @@ def build_server(session: Session) -> Server[Any]:
             raise MCPError(INVALID_PARAMS, str(exc)) from None
         except WorldBrokenError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
-        text = json.dumps(outcome.result, ensure_ascii=False, separators=(",", ":"))
+        text = _TEXT.encode(outcome.result)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=text)],
             structured_content=outcome.result,
@@ -95,7 +113,100 @@ async def serve_stdio(session: Session) -> None:
     """Serve ``session`` over stdin/stdout until the client closes the stream."""
     server = build_server(session)
     try:
-        async with stdio_server() as (read, write):
+        async with _stdio() as (read, write):
             await server.run(read, write, server.create_initialization_options())
     finally:
         session.close()
+
+
+@asynccontextmanager
+async def _stdio() -> AsyncIterator[Any]:
+    if _pipes_on_asyncio():
+        async with _pipe_stdio() as streams:
+            yield streams
+    else:
+        async with stdio_server() as streams:
+            yield streams
+
+
+def _pipes_on_asyncio() -> bool:
+    """True when stdin and stdout are pipes or sockets and the loop is asyncio's."""
+    if sys.platform == "win32":  # pragma: no cover
+        return False
+    try:
+        asyncio.get_running_loop()
+        modes = [os.fstat(fd).st_mode for fd in (0, 1)]
+        backed = sys.stdin.fileno() == 0 and sys.stdout.fileno() == 1
+    except (RuntimeError, OSError, ValueError, AttributeError):
+        return False
+    return backed and all(stat.S_ISFIFO(m) or stat.S_ISSOCK(m) for m in modes)
+
+
+class _PipeLines:
+    """The async line iterator the SDK's stdio_server reads requests from."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self._reader = reader
+
+    def __aiter__(self) -> _PipeLines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self._reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return line.decode("utf-8", errors="replace")
+
+
+class _PipeWriter:
+    """The async text writer the SDK's stdio_server writes responses to."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self._writer = writer
+
+    async def write(self, text: str) -> None:
+        self._writer.write(text.encode("utf-8"))
+
+    async def flush(self) -> None:
+        await self._writer.drain()
+
+
+@asynccontextmanager
+async def _pipe_stdio() -> AsyncIterator[Any]:
+    import fcntl
+
+    loop = asyncio.get_running_loop()
+    # Claim the wire as the SDK does: the protocol moves over private duplicates, while fd 0
+    # reads /dev/null and fd 1 writes to stderr, so a stray print() cannot corrupt a message.
+    wire_in = fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 3)
+    wire_out = fcntl.fcntl(1, fcntl.F_DUPFD_CLOEXEC, 3)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    transports: list[asyncio.BaseTransport] = []
+    try:
+        reader = asyncio.StreamReader(limit=MAX_LINE_BYTES)
+        read_transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(wire_in, "rb", buffering=0)
+        )
+        transports.append(read_transport)
+        write_transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, os.fdopen(wire_out, "wb", buffering=0)
+        )
+        transports.append(write_transport)
+        writer = asyncio.StreamWriter(write_transport, protocol, None, loop)
+        async with stdio_server(
+            stdin=cast("anyio.AsyncFile[str]", _PipeLines(reader)),
+            stdout=cast("anyio.AsyncFile[str]", _PipeWriter(writer)),
+        ) as streams:
+            yield streams
+    finally:
+        # close() unregisters the transports now and closes their files on the next loop
+        # turn, so the wire descriptors are still open to put back on fd 0 and fd 1.
+        for transport in transports:
+            transport.close()
+        for fd, wire in ((0, wire_in), (1, wire_out)):
+            with suppress(OSError):
+                os.dup2(wire, fd)
+                os.set_blocking(fd, True)

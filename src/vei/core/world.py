@@ -385,6 +385,8 @@ class World:
                 raise refusal
         if ctx.events:
             self._apply(ctx)
+        if key is None and not self.middleware:
+            return result, None  # nothing runs after the handler's events
         post = CallContext(
             seed=self.seed,
             now_ms=call.t_ms,

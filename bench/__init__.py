@@ -1,0 +1,1 @@
+"""Benchmarks: throughput of VEI against floors measured in the same run (``make bench``)."""

@@ -1,0 +1,62 @@
+"""Every benchmark measurement runs (with tiny counts), so `make bench` never rots.
+
+Nothing here is timed: the figures only have to be positive numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bench import floors, inprocess, run, stdio
+
+
+def test_floors_measure_positive_rates(tmp_path: Path) -> None:
+    assert floors.dict_updates(1_000) > 0
+    for synchronous in ("FULL", "NORMAL"):
+        assert floors.sqlite_transactions(tmp_path, synchronous, 5, 300) > 0
+
+
+@pytest.mark.parametrize("store", ["memory", "full", "fast"])
+@pytest.mark.parametrize("op", ["read", "write"])
+def test_world_calls_measure_positive_rates(
+    tmp_path: Path, store: inprocess.StoreKind, op: inprocess.Op
+) -> None:
+    assert inprocess.world_calls(store, op, 5, tmp_path) > 0
+
+
+def test_the_write_row_size_comes_from_a_real_call(tmp_path: Path) -> None:
+    assert inprocess.write_row_bytes(tmp_path) > 200
+
+
+@pytest.mark.slow
+def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
+    tiny = run.Counts(
+        repeats=1,
+        dict_updates=1_000,
+        sqlite_full=3,
+        sqlite_normal=3,
+        memory_read=5,
+        memory_write=5,
+        full=3,
+        fast=3,
+        stdio=3,
+        stdio_full=3,
+    )
+    out = tmp_path / "results.json"
+    report = run.run(tiny, out, tmp_path)
+    assert json.loads(out.read_text()) == report
+    assert all(value > 0 for value in report["figures"].values())
+    names = {row["name"] for row in report["ratios"]}
+    assert {
+        "stdio round trip, vei serve (memory)",
+        "in-process read, memory",
+        "in-process write, SQLite full",
+    } <= names
+    assert all(row["ratio"] > 0 for row in report["ratios"])
+    assert report["machine"]["cores"] and report["machine"]["python"]
+
+
+def test_the_bare_server_answers_its_noop_tool() -> None:
+    assert stdio.round_trips(stdio.bare_server(), "bench_noop", {}, 2) > 0
