@@ -1,11 +1,14 @@
 """The floor for MCP over stdio: a bare low-level ``mcp`` server with one no-op tool.
 
 Started as a subprocess exactly like ``vei serve`` (``python <this file>``), driven by the
-same client, so the difference to ``vei serve`` is what VEI adds per round trip.
+same client. By default it uses the SDK's stdio transport (the floor the issue names); with
+``--vei-transport`` it uses the transport ``vei serve`` uses, so the difference to ``vei
+serve`` is then only what VEI does per call.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import anyio
@@ -40,7 +43,13 @@ async def main() -> None:
     server = Server(
         "bench-noop", version="0", on_list_tools=on_list_tools, on_call_tool=on_call_tool
     )
-    async with stdio_server() as (read, write):
+    if "--vei-transport" in sys.argv[1:]:
+        from vei.adapters.mcp import stdio_transport
+
+        transport = stdio_transport()
+    else:
+        transport = stdio_server()
+    async with transport as (read, write):
         await server.run(read, write, server.create_initialization_options())
 
 

@@ -80,6 +80,9 @@ def measure_all(counts: Counts, workdir: Path, log: Callable[[str], None]) -> di
         "floor.stdio_bare": lambda: stdio.round_trips(
             stdio.bare_server(), "bench_noop", {}, counts.stdio
         ),
+        "floor.stdio_bare_vei_transport": lambda: stdio.round_trips(
+            stdio.bare_server(vei_transport=True), "bench_noop", {}, counts.stdio
+        ),
         "stdio.vei_memory": lambda: stdio.round_trips(
             stdio.vei_serve(), read_tool, read_args, counts.stdio
         ),
@@ -125,6 +128,8 @@ def ratios(f: dict[str, float]) -> list[Ratio]:
               sqlite_normal, "", None),
         Ratio("in-process write, memory", f["world.memory.write"], "dict update loop", loop,
               "", None),
+        Ratio("stdio round trip, vei serve (memory)", f["stdio.vei_memory"],
+              "bare, same transport", f["floor.stdio_bare_vei_transport"], "", None),
         Ratio("stdio round trip, vei serve (SQLite full)", f["stdio.vei_full"],
               "bare MCP server", bare, "", None),
     ]  # fmt: skip
@@ -177,13 +182,13 @@ def _filesystem(path: Path) -> str:
 def table(rows: list[Ratio]) -> str:
     """The human-readable report."""
     lines = [
-        f"{'measurement':<42} {'per second':>12}  {'floor':<18} {'floor/s':>11} {'ratio':>7}"
+        f"{'measurement':<42} {'per second':>12}  {'floor':<22} {'floor/s':>11} {'ratio':>7}"
         f"  {'target':<20} met",
     ]
     for row in rows:
         met = "" if row.met is None else ("yes" if row.met else "NO")
         lines.append(
-            f"{row.name:<42} {row.value:>12,.0f}  {row.floor:<18} {row.floor_value:>11,.0f} "
+            f"{row.name:<42} {row.value:>12,.0f}  {row.floor:<22} {row.floor_value:>11,.0f} "
             f"{row.ratio:>7.3f}  {row.target:<20} {met}"
         )
     return "\n".join(lines)

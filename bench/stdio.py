@@ -22,9 +22,11 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def bare_server() -> StdioServerParameters:
-    """The floor: a low-level mcp Server with one no-op tool, as a subprocess."""
-    return StdioServerParameters(command=sys.executable, args=[str(BARE_SERVER)], env=_env())
+def bare_server(vei_transport: bool = False) -> StdioServerParameters:
+    """The floor: a low-level mcp Server with one no-op tool, as a subprocess, on the SDK's
+    stdio transport or (``vei_transport``) on the one ``vei serve`` uses."""
+    args = [str(BARE_SERVER), *(["--vei-transport"] if vei_transport else [])]
+    return StdioServerParameters(command=sys.executable, args=args, env=_env())
 
 
 def vei_serve(state_dir: Path | None = None) -> StdioServerParameters:

@@ -113,14 +113,16 @@ async def serve_stdio(session: Session) -> None:
     """Serve ``session`` over stdin/stdout until the client closes the stream."""
     server = build_server(session)
     try:
-        async with _stdio() as (read, write):
+        async with stdio_transport() as (read, write):
             await server.run(read, write, server.create_initialization_options())
     finally:
         session.close()
 
 
 @asynccontextmanager
-async def _stdio() -> AsyncIterator[Any]:
+async def stdio_transport() -> AsyncIterator[Any]:
+    """The (read, write) streams of an MCP server on this process's stdin and stdout:
+    asyncio pipe transports when both are pipes or sockets, the SDK's transport otherwise."""
     if _pipes_on_asyncio():
         async with _pipe_stdio() as streams:
             yield streams
