@@ -19,6 +19,8 @@ INVALID = {
     "VEI_MONITORS": "pii,telepathy",
     "VEI_POLICY_PROMOTE": "pii.ssn:fatal",
     "VEI_POLICY_MODE": "punish",
+    "VEI_ACTOR_BACKEND": "ftp://nowhere/v1",
+    "VEI_ACTOR_API_KEY": " ",
 }
 
 

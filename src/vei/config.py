@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 Durability = Literal["full", "fast"]
-FaultProfile = Literal["off", "light", "aggressive"]
 DriftMode = Literal["off", "light", "fast", "aggressive"]
 PolicyMode = Literal["observe", "warn", "block"]
 Severity = Literal["info", "warning", "error"]
@@ -45,12 +44,16 @@ class Settings:
     state_dir: Path | None = None
     durability: Durability = "full"
     receipt_key: Path | None = None
-    fault_profile: FaultProfile = "off"
+    # off | light | aggressive, or the path of a YAML fault profile (vei.faults.profile)
+    fault_profile: str = "off"
     drift_mode: DriftMode = "off"
     drift_seed: int | None = None
     monitors: tuple[str, ...] = ()
     policy_promote: tuple[tuple[str, Severity], ...] = field(default=())
     policy_mode: PolicyMode = "observe"
+    # off, or http(s)://host/v1[#model] of an OpenAI-compatible endpoint (vei.actors.backend)
+    actor_backend: str = "off"
+    actor_api_key: str | None = field(default=None, repr=False)
 
     @property
     def effective_drift_seed(self) -> int:
@@ -68,12 +71,13 @@ class Settings:
             "scenario": self.scenario,
             "scenario_pack": self.scenario_pack,
             "durability": self.durability,
-            "fault_profile": self.fault_profile,
+            "fault_profile": _fault_label(self.fault_profile),
             "drift_mode": self.drift_mode,
             "drift_seed": self.effective_drift_seed,
             "monitors": list(self.monitors),
             "policy_promote": [f"{c}:{s}" for c, s in self.policy_promote],
             "policy_mode": self.policy_mode,
+            "actor_backend": _backend_label(self.actor_backend),
         }
 
 
@@ -146,6 +150,54 @@ def _promotions(variable: str, raw: str) -> tuple[tuple[str, Severity], ...]:
     return tuple(result.items())
 
 
+def _fault_profile(variable: str, raw: str) -> str:
+    value = raw.strip()
+    if value in ("off", "light", "aggressive"):
+        return value
+    from vei.faults.profile import ProfileError, load_profile_file
+
+    path = Path(value).expanduser()
+    try:
+        load_profile_file(path)
+    except ProfileError as exc:
+        raise ConfigError(
+            variable, f"{exc} (allowed: off | light | aggressive | path to a YAML fault profile)"
+        ) from None
+    return str(path)
+
+
+def _fault_label(value: str) -> str:
+    from vei.faults.profile import profile_label
+
+    return profile_label(value)
+
+
+def _actor_backend(variable: str, raw: str) -> str:
+    value = raw.strip()
+    if value == "off":
+        return value
+    from vei.actors.backend import parse_backend_url
+
+    try:
+        parse_backend_url(value)
+    except ValueError as exc:
+        raise ConfigError(
+            variable, f"{exc} (allowed: off | http(s)://host[:port]/path[#model])"
+        ) from None
+    return value
+
+
+def _backend_label(value: str) -> str:
+    # The endpoint's address is local detail; the manifest records only which model wrote.
+    return "off" if value == "off" else "openai-compatible#" + value.partition("#")[2]
+
+
+def _secret(variable: str, raw: str) -> str:
+    if not raw.strip():
+        raise ConfigError(variable, "empty (allowed: an API key, or leave unset)")
+    return raw.strip()
+
+
 Parser = Callable[[str, str], Any]
 
 # variable -> (Settings field, parser). The same table is documented in docs/configuration.md.
@@ -156,10 +208,7 @@ VARIABLES: dict[str, tuple[str, Parser]] = {
     "VEI_STATE_DIR": ("state_dir", _path),
     "VEI_DURABILITY": ("durability", lambda v, r: _choice(v, r, ("full", "fast"))),
     "VEI_RECEIPT_KEY": ("receipt_key", _key_path),
-    "VEI_FAULT_PROFILE": (
-        "fault_profile",
-        lambda v, r: _choice(v, r, ("off", "light", "aggressive")),
-    ),
+    "VEI_FAULT_PROFILE": ("fault_profile", _fault_profile),
     "VEI_DRIFT_MODE": (
         "drift_mode",
         lambda v, r: _choice(v, r, ("off", "light", "fast", "aggressive")),
@@ -168,6 +217,8 @@ VARIABLES: dict[str, tuple[str, Parser]] = {
     "VEI_MONITORS": ("monitors", _monitors),
     "VEI_POLICY_PROMOTE": ("policy_promote", _promotions),
     "VEI_POLICY_MODE": ("policy_mode", lambda v, r: _choice(v, r, ("observe", "warn", "block"))),
+    "VEI_ACTOR_BACKEND": ("actor_backend", _actor_backend),
+    "VEI_ACTOR_API_KEY": ("actor_api_key", _secret),
 }
 _FIELD_TO_VARIABLE = {name: var for var, (name, _) in VARIABLES.items()}
 

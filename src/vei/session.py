@@ -18,6 +18,7 @@ from vei.config import Settings
 from vei.core.errors import VeiError
 from vei.core.middleware import Middleware
 from vei.core.world import CallOutcome, World
+from vei.drift.assemble import bind_actor_backend
 from vei.receipts.signing import Signer, load_or_create_signer, load_signer
 from vei.scenarios import Scenario, UnknownScenarioError, load_scenario
 from vei.store.base import StateStore
@@ -106,7 +107,7 @@ class Session:
         names, seed_data, middleware = self._components(settings, scenario)
         store, run = self._open_store(settings, scenario, run_id, names)
         world = World(
-            twins=get_twins(names),
+            twins=bind_actor_backend(get_twins(names), settings),
             seed=settings.seed,
             store=store,
             signer=self._signer,
@@ -131,6 +132,11 @@ class Session:
         names = list(scenario.twins)
         seed_data: dict[str, Any] = dict(scenario.seed_data)
         middleware: list[Middleware] = []
+        from vei.drift.assemble import add_background  # drift and actors; faults refuse first
+        from vei.faults import fault_middleware
+
+        names, seed_data = add_background(settings, scenario, names, seed_data)
+        middleware += fault_middleware(settings, scenario)
         return names, seed_data, middleware
 
     def _open_store(

@@ -17,7 +17,7 @@ Said = list[tuple[str, int, str]]
 
 SEED = 42042
 # Checked once by hand: at this seed every core scenario's quote is worded differently.
-OTHER_SEED = 4
+OTHER_SEED = 26
 
 
 async def _oracle_run(name: str, seed: int) -> tuple[Said, str]:

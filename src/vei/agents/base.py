@@ -10,27 +10,68 @@ from mcp import Client
 
 from vei.scenarios.schema import ScenarioFile
 
+IDEMPOTENCY_KEY = "idempotency_key"
+MAX_ATTEMPTS = 8
+BACKOFF_MS = 500
+
 
 class AgentError(RuntimeError):
     """A reference agent could not proceed (the world did not answer as scripted)."""
 
 
 class ToolClient:
-    """Calls tools through an MCP client and returns structured results; a tool error
-    raises AgentError unless ``allow_error``."""
+    """Calls tools through an MCP client as a careful agent does, and returns structured
+    results; a tool error raises AgentError unless ``allow_error``.
 
-    def __init__(self, client: Client) -> None:
+    Every write carries an idempotency key (one per logical call, ``<key_prefix>-<n>``),
+    and a retryable error (a transient failure, a rate limit, a timeout after commit) is
+    retried with the same key after waiting ``retry_after_ms`` of virtual time with
+    ``vei_tick`` (or a short doubling backoff), up to ``max_attempts`` tries in all.
+    """
+
+    def __init__(
+        self, client: Client, *, max_attempts: int = MAX_ATTEMPTS, key_prefix: str = "agent"
+    ) -> None:
         self.client = client
         self.calls = 0
+        self.retries = 0
+        self.max_attempts = max_attempts
+        self.key_prefix = key_prefix
+        self._writes = 0
+        self._keyed: set[str] | None = None
+
+    async def _keyed_tools(self) -> set[str]:
+        if self._keyed is None:
+            listed = await self.client.list_tools()
+            self._keyed = {
+                tool.name
+                for tool in listed.tools
+                if IDEMPOTENCY_KEY in (tool.input_schema or {}).get("properties", {})
+            }
+        return self._keyed
 
     async def call(
         self, name: str, args: dict[str, Any] | None = None, *, allow_error: bool = False
     ) -> dict[str, Any]:
-        result = await self.client.call_tool(name, args or {})
-        self.calls += 1
-        content = result.structured_content
-        if content is None and result.content:
-            content = json.loads(getattr(result.content[0], "text", "{}"))
+        """Call ``name``, retrying retryable errors; returns the result (or error) object."""
+        args = dict(args or {})
+        if IDEMPOTENCY_KEY not in args and name in await self._keyed_tools():
+            self._writes += 1
+            args[IDEMPOTENCY_KEY] = f"{self.key_prefix}-{self._writes}"
+        for attempt in range(1, self.max_attempts + 1):
+            result = await self.client.call_tool(name, args)
+            self.calls += 1
+            content = result.structured_content
+            if content is None and result.content:
+                content = json.loads(getattr(result.content[0], "text", "{}"))
+            error = (content or {}).get("error") if result.is_error else None
+            if isinstance(error, dict) and error.get("retryable") and attempt < self.max_attempts:
+                wait = error.get("retry_after_ms") or BACKOFF_MS * 2 ** (attempt - 1)
+                await self.client.call_tool("vei_tick", {"dt_ms": int(wait)})
+                self.calls += 1
+                self.retries += 1
+                continue
+            break
         if result.is_error and not allow_error:
             raise AgentError(f"{name} failed: {content}")
         return dict(content or {})

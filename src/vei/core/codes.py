@@ -9,4 +9,7 @@ ERROR_CODES: dict[str, str] = {
     "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
     "core.idempotency_conflict": "The idempotency_key was already used for a different tool or different arguments.",
     "core.internal_error": "The tool failed unexpectedly; nothing changed. Please report it with the receipt.",
+    "core.unavailable": "Injected fault (fault profiles): the service was briefly unavailable; nothing changed. Retryable: try again shortly.",
+    "core.rate_limited": "Injected fault (fault profiles): too many calls to this tool or app; nothing changed. Retryable: wait retry_after_ms of virtual time (vei_tick), then retry.",
+    "core.timeout": "Injected fault (fault profiles): the write was applied but its answer timed out. Retryable: retry with the same idempotency_key to get the first result without acting twice.",
 }

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter
 
 from vei.core.context import CallContext
 from vei.core.events import Event
+from vei.core.rng import stream
 from vei.core.twin import State, Twin
 from vei.money import format_money, parse_amounts
 from vei.npc.rules import NpcRule, fact_variables, render
@@ -56,9 +57,15 @@ def _rules(state: State, kind: str) -> list[dict[str, Any]]:
 
 
 def _pick(
-    ctx: CallContext, rule: Mapping[str, Any], templates: list[str], variables: Mapping[str, str]
+    ctx: CallContext,
+    rule: Mapping[str, Any],
+    templates: list[str],
+    variables: Mapping[str, str],
+    trigger: Event,
 ) -> str:
-    template = ctx.rng(f"npc:{rule['id']}").choice(templates)
+    # Keyed by when the agent acted, not by the revision: background drift before the
+    # request must not change what an NPC says (another drift seed changes drift only).
+    template = stream(ctx.seed, f"npc:{rule['id']}", trigger.t_ms, trigger.kind).choice(templates)
     return render(template, variables)
 
 
@@ -117,7 +124,7 @@ def _on_chat_message(state: State, event: Event, ctx: CallContext) -> None:
             "requester": str(requester.get("display_name", "")).split(" ")[0],
         }
         key = _TEMPLATE_FOR[decision]
-        reply = _pick(ctx, rule, rule["templates"][key], variables)
+        reply = _pick(ctx, rule, rule["templates"][key], variables, event)
         actor = f"npc:{rule['id']}"
         ctx.schedule(
             rule["delay_ms"],
@@ -172,7 +179,7 @@ def _on_mail_sent(state: State, event: Event, ctx: CallContext) -> None:
             templates = rule["ack_templates"]
         else:
             continue
-        body = _pick(ctx, rule, templates, variables)
+        body = _pick(ctx, rule, templates, variables, event)
         subject = render(rule["subject"], variables)
         reply = inbound_mail_data(ctx, rule["address"], data["from"], subject, body, data["id"])
         ctx.schedule(rule["delay_ms"], MESSAGE_RECEIVED, reply, actor=f"npc:{rule['id']}")
@@ -196,7 +203,7 @@ def _on_form_submitted(state: State, event: Event, ctx: CallContext) -> None:
             "form": rule["form"],
             "values": ", ".join(f"{k}: {v}" for k, v in sorted(values.items())),
         }
-        body = _pick(ctx, rule, rule["templates"], variables)
+        body = _pick(ctx, rule, rule["templates"], variables, event)
         subject = render(rule["subject"], variables)
         reply = inbound_mail_data(ctx, rule["from_address"], address, subject, body)
         ctx.schedule(rule["delay_ms"], MESSAGE_RECEIVED, reply, actor=f"npc:{rule['id']}")

@@ -8,6 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vei.actors.rules import ActorRule
+from vei.drift.jobs import DriftSection
+from vei.faults.profile import FaultSection
 from vei.npc.rules import NpcRule, template_errors
 from vei.scoring.criteria import Criterion
 
@@ -39,6 +42,17 @@ class ScenarioFile(BaseModel):
     npcs: list[NpcRule] = Field(default_factory=list)
     criteria: list[Criterion] = Field(min_length=1)
     budget: Budget | None = None
+    drift: DriftSection | None = Field(
+        default=None,
+        description="Background noise while VEI_DRIFT_MODE is not off: see docs/drift.md.",
+    )
+    actors: list[ActorRule] = Field(
+        default_factory=list,
+        description="Background actors (run while VEI_DRIFT_MODE is not off): see docs/drift.md.",
+    )
+    faults: FaultSection | None = Field(
+        default=None, description="Fault injection overrides: see docs/faults.md."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:
@@ -65,6 +79,10 @@ class ScenarioFile(BaseModel):
                 raise ValueError(
                     f"{where}.npc: unknown npc {npc!r} (known: {', '.join(npc_ids) or 'none'})"
                 )
+        actor_ids = [a.id for a in self.actors]
+        for index, aid in enumerate(actor_ids):
+            if aid in actor_ids[:index]:
+                raise ValueError(f"actors.{index}.id: {aid!r} is used twice")
         for index, rule in enumerate(self.npcs):
             problems = template_errors(rule, self.facts)
             if problems:

@@ -29,9 +29,15 @@ def get_twins(names: Sequence[str]) -> list[Twin]:
         from vei.npc.engine import TWIN as NPC
 
         known["npc"] = NPC
+    if "drift" in names or "actors" in names:
+        # Drift and background actors post through the app twins' helpers: imported late.
+        from vei.actors.engine import TWIN as ACTORS
+        from vei.drift.engine import TWIN as DRIFT
+
+        known["drift"], known["actors"] = DRIFT, ACTORS
     unknown = [n for n in names if n not in known]
     if unknown:
-        allowed = ", ".join(sorted({*known, "npc"}))
+        allowed = ", ".join(sorted({*known, "npc", "drift", "actors"}))
         raise ValueError(f"unknown twin(s) {', '.join(map(repr, unknown))} (known: {allowed})")
     repeated = sorted({n for n in names if list(names).count(n) > 1})
     if repeated:

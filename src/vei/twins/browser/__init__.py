@@ -17,6 +17,7 @@ from vei.twins.browser.state import (
     FORM_SUBMITTED,
     NAVIGATED,
     PAGE_READ,
+    PAGE_UPDATED,
     REDUCERS,
     initial_state,
     normalize_url,
@@ -40,6 +41,7 @@ __all__ = [
     "FORM_SUBMITTED",
     "NAVIGATED",
     "PAGE_READ",
+    "PAGE_UPDATED",
     "TWIN",
     "normalize_url",
 ]

@@ -5,7 +5,8 @@
 - ``home``: the URL to start from; ``pages``: normalised URL -> page (``url``, ``title``,
   ``text``, ``links`` [{id, text, url}], ``buttons`` [{id, text, action}], ``forms``
   [{id, title, submit_id, submit_text, fields [{id, name, label, type, required}]}]);
-  ``form_pages``: form id -> the URL of its page. These never change after seeding.
+  ``form_pages``: form id -> the URL of its page. Only a page's ``text`` ever changes after
+  seeding (``browser.page_updated``: a vendor changes a price or stock level).
 - ``current_url``: the open page, None before the first ``browser_open``;
   ``history``: the back stack, most recent last.
 - ``drafts``: form id -> {field name -> value typed so far}; kept across navigation until
@@ -47,6 +48,11 @@ this kind, e.g. to answer a request by mail."""
 BUTTON_CLICKED = "browser.button_clicked"
 """A button without a submit action was clicked. data: ``url``, ``node_id``, ``text``,
 ``action`` (the seed's action string, or None)."""
+
+PAGE_UPDATED = "browser.page_updated"
+"""A page's text changed on the site (drift: a price or stock change). data: ``url`` (a
+seeded page, normalised) and ``text`` (the page's whole new text). Links, buttons and forms
+stay as seeded."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SUBMIT = "submit:"
@@ -328,12 +334,20 @@ def _clicked(state: State, event: Event) -> None:
     )
 
 
+def _page_updated(state: State, event: Event) -> None:
+    page = state["browser"]["pages"].get(event.data["url"])
+    if page is None:
+        raise ValueError(f"browser event updates unknown page {event.data['url']!r}")
+    page["text"] = event.data["text"]
+
+
 REDUCERS: dict[str, Reducer] = {
     NAVIGATED: _navigated,
     PAGE_READ: _read,
     FIELD_TYPED: _typed,
     FORM_SUBMITTED: _submitted,
     BUTTON_CLICKED: _clicked,
+    PAGE_UPDATED: _page_updated,
 }
 
 

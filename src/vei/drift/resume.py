@@ -1,0 +1,114 @@
+"""Reopen a stored run as a live World, to let more virtual time pass in it (``vei-drift
+run``).
+
+The world is rebuilt from the run's manifest (scenario, seeds, configuration) exactly as
+the session built it, checked against the run's initial snapshot before anything is
+written, restored from the latest snapshot plus the events and receipts after it, and
+closed afterwards with a new signed checkpoint, so ``vei-state verify`` still passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from vei.config import Settings
+from vei.core.world import World, initial_state, state_hash
+
+
+class ResumeError(RuntimeError):
+    """The run cannot be resumed; the message says why."""
+
+
+def settings_from_manifest(manifest: Mapping[str, Any], local: Settings) -> Settings:
+    """The settings a run was started with (its manifest's ``configuration``), plus the
+    local ones a manifest never records (state dir, receipt key, actor backend)."""
+    config = manifest.get("configuration")
+    if not isinstance(config, dict):
+        raise ResumeError("the manifest has no configuration")
+    promote = [str(p).split(":", 1) for p in config.get("policy_promote", [])]
+    return replace(
+        local,
+        seed=int(config["seed"]),
+        scenario=str(config["scenario"]),
+        scenario_pack=str(config["scenario_pack"]),
+        durability=config.get("durability", local.durability),
+        # Faults act on app tool calls only; resuming only lets time pass.
+        fault_profile="off",
+        drift_mode=config.get("drift_mode", "off"),
+        drift_seed=int(config["drift_seed"]),
+        monitors=tuple(config.get("monitors", [])),
+        policy_promote=tuple((code, sev) for code, sev in promote),  # type: ignore[misc]
+        policy_mode=config.get("policy_mode", local.policy_mode),
+    )
+
+
+@contextmanager
+def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
+    """The live World of stored run ``ref``; closed (checkpointed) when the block ends."""
+    from vei.drift.assemble import bind_actor_backend
+    from vei.receipts.signing import load_or_create_signer, load_signer
+    from vei.scenarios import ScenarioError, parse_scenario
+    from vei.session import Session
+    from vei.store.rundir import RunNotFoundError, open_run
+    from vei.twins import get_twins
+
+    state_dir = local.state_dir if local.state_dir is not None else Path("vei-runs")
+    try:
+        handle = open_run(ref, state_dir)
+    except RunNotFoundError as exc:
+        raise ResumeError(str(exc)) from None
+    try:
+        manifest = handle.manifest
+        if "drift" not in manifest.get("twins", []):
+            raise ResumeError(
+                f"run {handle.run_id} was started with VEI_DRIFT_MODE=off; drift applies only "
+                "to runs started with drift (light, fast or aggressive)"
+            )
+        settings = settings_from_manifest(manifest, local)
+        try:
+            spec = dict(manifest["scenario_spec"])
+            # The manifest's JSON sorts keys; the twins' order is the manifest's list.
+            spec["twins"] = {n: spec["twins"][n] for n in manifest["twins"] if n in spec["twins"]}
+            scenario = parse_scenario(spec, source=f"run {handle.run_id}", pack=manifest["pack"])
+        except (KeyError, ScenarioError) as exc:
+            raise ResumeError(f"the run's scenario cannot be rebuilt: {exc}") from None
+        names, seed_data, _ = Session._components(settings, scenario)
+        if names != manifest["twins"]:
+            raise ResumeError(f"this VEI builds twins {names}, the run has {manifest['twins']}")
+        twins = bind_actor_backend(get_twins(names), settings)
+        genesis = handle.store.latest_snapshot(at_or_before=0)
+        if genesis is None or genesis.state_hash != state_hash(initial_state(twins, seed_data)):
+            raise ResumeError("the rebuilt initial state does not match the run's; not resuming")
+        if settings.receipt_key is not None:
+            signer = load_signer(settings.receipt_key)
+        else:
+            signer = load_or_create_signer(handle.run_dir.parent.parent)
+        if signer.public_key_hex != manifest.get("public_key"):
+            raise ResumeError("the signing key here is not the run's key (see VEI_RECEIPT_KEY)")
+        latest = handle.store.latest_snapshot()
+        assert latest is not None
+        world = World(
+            twins=twins,
+            seed=settings.seed,
+            store=handle.store,
+            signer=signer,
+            run_id=handle.run_id,
+            seed_data=seed_data,
+            meta={"scenario": scenario.name, "task": scenario.task},
+        )
+        world.restore(
+            latest,
+            handle.store.events(after=latest.revision),
+            list(handle.store.receipts(after=latest.receipt_count)),
+        )
+    except BaseException:
+        handle.close()
+        raise
+    try:
+        yield world
+    finally:
+        world.close()

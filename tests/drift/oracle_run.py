@@ -1,0 +1,56 @@
+"""Run a scenario's oracle in process with given settings; keep the session to inspect."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from mcp import Client
+
+from vei.adapters.mcp import build_server
+from vei.agents.base import ToolClient
+from vei.agents.oracle import ORACLES
+from vei.config import load_settings
+from vei.receipts.chain import Receipt
+from vei.scenarios import load_scenario
+from vei.scoring.report import ScoreReport, score
+from vei.session import Session
+
+
+@dataclass
+class OracleRun:
+    """The score, the oracle's retries, the run's receipts and how many drift events the
+    oracle lived through."""
+
+    report: ScoreReport
+    retries: int
+    receipts: list[Receipt]
+    drift_events: int
+
+
+def run_oracle(name: str, **settings: Any) -> OracleRun:
+    """The oracle of core scenario ``name`` under ``settings`` (Settings fields)."""
+    scenario = load_scenario(name)
+    session = Session(load_settings({"scenario": name, **settings}, env={}), scenario=scenario)
+
+    async def drive() -> ToolClient:
+        tools = ToolClient(Client(build_server(session), cache=None))
+        async with tools.client:
+            await ORACLES[name](tools, scenario.spec)
+        return tools
+
+    try:
+        tools = asyncio.run(drive())
+        world = session.world
+        report = score(
+            scenario.spec,
+            run=world.run_id,
+            state=world.state,
+            events=list(world.store.events()),
+            receipts=list(world.store.receipts()),
+        )
+        drift = [e for e in world.store.events() if e.actor == "drift" and "drift" in e.data]
+        return OracleRun(report, tools.retries, list(world.store.receipts()), len(drift))
+    finally:
+        session.close()
