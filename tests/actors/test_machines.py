@@ -138,3 +138,13 @@ def test_actor_declarations_are_checked() -> None:
         with_actors([ACTORS[0], ACTORS[0]])
     with pytest.raises(ScenarioError, match="after_ms"):
         with_actors([{**ACTORS[1], "after_ms": 0}])
+
+
+def test_agents_see_what_actors_say_not_their_state_machines() -> None:
+    s = session(with_actors(), drift_mode="light")
+    delivered = s.call("vei_tick", {"dt_ms": 61 * MINUTE}).result["delivered"]
+    observed = s.call("vei_observe", {}).result["new_events"]
+    s.close()
+    actors = [d for d in delivered if str(d["actor"]).startswith("actor:")]
+    assert {d["kind"] for d in actors} == {"slack.message_posted", "mail.message_received"}
+    assert not [d for d in delivered + observed if str(d["kind"]).startswith("actors.")]

@@ -115,3 +115,16 @@ def test_run_refuses_a_run_started_without_drift(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "VEI_DRIFT_MODE=off" in result.output
     verify = CliRunner().invoke(state_app, ["verify", "stored", "--state-dir", str(tmp_path)])
     assert verify.exit_code == 0, verify.output
+
+
+def test_run_keeps_background_actors_acting(tmp_path: Path) -> None:
+    from tests.actors.support import with_actors
+
+    settings = load_settings({"drift_mode": "light", "state_dir": tmp_path}, env={})
+    Session(settings, scenario=with_actors(), run_id="actors").close()
+    result = drift("run", "actors", "--until", "2h", "--state-dir", tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    by_source = json.loads(result.stdout)["by_source"]
+    assert by_source["actor:dana"] == 2 and by_source["actor:maya"] == 1
+    verify = CliRunner().invoke(state_app, ["verify", "actors", "--state-dir", str(tmp_path)])
+    assert verify.exit_code == 0, verify.output

@@ -44,7 +44,9 @@ class Completion:
 class ActorBackend(Protocol):
     """Writes an actor's message for a prompt (see ``build_prompt``)."""
 
-    def complete(self, prompt: Mapping[str, Any]) -> Completion: ...
+    def complete(self, prompt: Mapping[str, Any]) -> Completion:
+        """The wording for ``prompt``; raise BackendError when there is none."""
+        ...
 
 
 def build_prompt(

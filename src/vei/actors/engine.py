@@ -103,6 +103,7 @@ class _Machine:
     def word(
         self, state: State, ctx: CallContext, rule: Mapping[str, Any], facts: dict[str, str]
     ) -> str:
+        """What the actor says: a drawn template, or the backend's recorded rewording."""
         actors = state["actors"]
         count = actors["status"][rule["id"]]["count"]
         rng = stream(actors["seed"], f"actor:{rule['id']}", count)
@@ -129,6 +130,7 @@ class _Machine:
     # ---------------------------------------------------------------- machines
 
     def on_check(self, state: State, event: Event, ctx: CallContext) -> None:
+        """A scheduled check came due: run that actor's machine."""
         rule = _rule(state, event.data["actor"])
         if rule is None:
             return
@@ -214,6 +216,7 @@ class _Machine:
         self._again(ctx, rule, count, rule["max_followups"])
 
     def on_mail(self, state: State, event: Event, ctx: CallContext) -> None:
+        """Mail arrived: a vendor's quote starts its validity period."""
         data = event.data
         for rule in state["actors"]["rules"]:
             if rule["kind"] != "quote_expiry" or event.actor == f"actor:{rule['id']}":

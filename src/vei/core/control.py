@@ -19,9 +19,10 @@ MAX_TICK_MS = 7 * 24 * 3600 * 1000
 MAX_LISTED_EVENTS = 50
 
 
-# Bookkeeping kinds (the scheduler's, the NPC engine's decisions) are not shown to agents:
-# they see what NPCs say and do in the apps, as a person would.
-HIDDEN_PREFIXES = ("core.", "npc.")
+# Bookkeeping kinds (the scheduler's, the NPC engine's decisions, background actors' state
+# machines) are not shown to agents: they see what NPCs say and do in the apps, as a person
+# would.
+HIDDEN_PREFIXES = ("core.", "npc.", "actors.")
 
 
 def visible(events: list[Event]) -> list[Event]:

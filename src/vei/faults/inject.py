@@ -75,6 +75,7 @@ class FaultMiddleware(BaseMiddleware):
         return None
 
     def before_call(self, world: World, call: CallInfo) -> VeiError | None:
+        """Refuse the call (unavailable, rate limited) or slow it down, as drawn."""
         rule = self.rule_for(call)
         if rule is None:
             return None
@@ -109,6 +110,7 @@ class FaultMiddleware(BaseMiddleware):
         events: Sequence[Event],
         ctx: CallContext,
     ) -> Reply | None:
+        """Report an applied write as timed out, as drawn."""
         rule = self.rule_for(call)
         if rule is None or call.spec.kind != "write":
             return None
