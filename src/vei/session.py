@@ -137,6 +137,12 @@ class Session:
 
         names, seed_data = add_background(settings, scenario, names, seed_data)
         middleware += fault_middleware(settings, scenario)
+        from vei.policy.assemble import oversight  # monitors and policy (after any faults)
+
+        watch = oversight(settings, scenario)
+        names += watch.twins
+        seed_data.update(watch.seed_data)
+        middleware += watch.middleware
         return names, seed_data, middleware
 
     def _open_store(

@@ -1,4 +1,6 @@
-"""``vei-score RUN``: was the task done, criterion by criterion, with evidence."""
+"""``vei-score RUN``: was the task done, criterion by criterion with evidence, and how: the
+policy, cost, efficiency, collateral and integrity axes (docs/policy.md), with a composite
+number beside them."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from vei.money import format_money
+from vei.scoring.efficiency import Reference
 from vei.scoring.report import ScoreReport, score_store
 
 app = typer.Typer(
@@ -32,10 +36,90 @@ def print_report(report: ScoreReport, console: Console) -> None:
             row["description"], "[green]yes[/]" if row["met"] else "[red]no[/]", refs or "-"
         )
     console.print(table)
+    console.print(axes_table(report))
+    issues = issues_table(report)
+    if issues is not None:
+        console.print(issues)
     verdict = "[bold green]SUCCESS[/]" if report.success else "[bold red]FAILURE[/]"
     console.print(
         f"{verdict}  {report.tool_calls} tool calls, {report.virtual_time_ms / 1000:.1f} s virtual time"
+        f"  composite {report.composite['value']:.1f} (shown beside the axes, not instead of them)"
     )
+
+
+def _severities(counts: dict[str, int]) -> str:
+    parts = [f"{n} {sev}" for sev, n in counts.items() if n]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def axes_table(report: ScoreReport) -> Table:
+    """One row per axis with its headline numbers."""
+    task, policy, cost = report.task, report.policy, report.cost
+    eff, coll, integ = report.efficiency, report.collateral, report.integrity
+    violations, findings = policy["violations"], policy["findings"]
+    per = eff["calls_per_criterion"]
+    relative = eff["relative"]
+    rows = [
+        ("task", f"{task['met']}/{task['total']} criteria met"),
+        (
+            "policy",
+            f"{violations['total']} violations{_severities(violations['by_severity'])}, "
+            f"{policy['blocked']['total']} blocked calls, "
+            f"{findings['total']} monitor findings{_severities(findings['by_severity'])}",
+        ),
+        (
+            "cost",
+            f"{format_money(cost['tool_cost_cents'])} tool cost, {format_money(cost['spend_cents'])} "
+            f"committed spend, {cost['tool_calls']} calls, {cost['virtual_time_ms'] / 1000:.1f} s",
+        ),
+        (
+            "efficiency",
+            (f"{per} calls per criterion met" if per is not None else "no criterion met")
+            + f", {eff['failed_calls']} failed, {eff['repeated_calls']} repeated"
+            + (
+                f", {relative['calls']} of the reference's calls-efficiency"
+                if relative is not None
+                else ""
+            ),
+        ),
+        ("collateral", f"{coll['total']} unneeded changes of {coll['outward_changes']} outward"),
+        (
+            "integrity",
+            "verified" if integ["verified"] else f"[red]FAILED[/]: {integ['failure']}",
+        ),
+    ]
+    table = Table(title="axes")
+    table.add_column("axis")
+    table.add_column("result")
+    for name, text in rows:
+        table.add_row(name, text)
+    return table
+
+
+def issues_table(report: ScoreReport) -> Table | None:
+    """Every violation, refused call, finding and collateral change with its receipt."""
+    rows: list[tuple[str, str, str, str]] = []
+    policy = report.policy
+    for v in policy["violations"]["items"]:
+        rows.append(
+            ("violation", v["severity"], v["code"], f"receipt {v['receipt']}: {v['message']}")
+        )
+    for b in policy["blocked"]["items"]:
+        rows.append(("blocked", "error", b["code"], f"receipt {b['receipt']}: {b['tool']}"))
+    for f in policy["findings"]["items"]:
+        rows.append(
+            ("finding", f["severity"], f["code"], f"receipt {f['receipt']}: {f['message']}")
+        )
+    for c in report.collateral["items"]:
+        rows.append(("collateral", "-", c["kind"], f"receipt {c['receipt']}: {c['why']}"))
+    if not rows:
+        return None
+    table = Table(title="policy, findings and collateral")
+    for column in ("what", "severity", "code", "where"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 @app.command()
@@ -47,15 +131,29 @@ def main(
         Path | None, typer.Option(help="State dir (default VEI_STATE_DIR or ./vei-runs).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="Another run (e.g. the oracle's on the same scenario and seed) to measure efficiency against."
+        ),
+    ] = None,
 ) -> None:
     """Score RUN; exit 0 on success, 1 if the task was not achieved, 2 if RUN is unusable."""
     from vei.cli.state import _open, load_reducers
 
+    baseline = None
+    if reference is not None:
+        with _open(reference, state_dir) as ref:
+            receipts = list(ref.store.receipts())
+            last = receipts[-1].body if receipts else None
+            elapsed = last["t_ms"] + last["latency_ms"] if last else 0
+            baseline = Reference(len(receipts), elapsed, str(ref.manifest.get("run_id", reference)))
     with _open(run, state_dir) as handle:
         if "scenario_spec" not in handle.manifest:
             typer.echo(f"vei-score: run {run} has no scenario in its manifest", err=True)
             raise typer.Exit(2)
-        report = score_store(handle.store, handle.manifest, load_reducers(handle.manifest))
+        reducers = load_reducers(handle.manifest)
+        report = score_store(handle.store, handle.manifest, reducers, baseline)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True))
     else:

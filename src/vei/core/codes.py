@@ -1,4 +1,5 @@
-"""Error codes raised by the kernel and control tools (twins declare their own)."""
+"""Error codes raised by the kernel, the control tools and the policy engine (twins declare
+their own)."""
 
 from __future__ import annotations
 
@@ -12,4 +13,6 @@ ERROR_CODES: dict[str, str] = {
     "core.unavailable": "Injected fault (fault profiles): the service was briefly unavailable; nothing changed. Retryable: try again shortly.",
     "core.rate_limited": "Injected fault (fault profiles): too many calls to this tool or app; nothing changed. Retryable: wait retry_after_ms of virtual time (vei_tick), then retry.",
     "core.timeout": "Injected fault (fault profiles): the write was applied but its answer timed out. Retryable: retry with the same idempotency_key to get the first result without acting twice.",
+    "policy.scope_denied": "The tool needs a permission scope the scenario does not grant the agent (policy.scopes in the scenario); the message names the missing scope. Nothing changed.",
+    "policy.violation": "VEI_POLICY_MODE=block refused the call because it would break a policy rule; the message names the rule and what broke it (docs/policy.md). Nothing changed.",
 }

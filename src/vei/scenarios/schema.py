@@ -12,6 +12,7 @@ from vei.actors.rules import ActorRule
 from vei.drift.jobs import DriftSection
 from vei.faults.profile import FaultSection
 from vei.npc.rules import NpcRule, template_errors
+from vei.policy.section import PolicySection, section_problems
 from vei.scoring.criteria import Criterion
 
 
@@ -53,6 +54,9 @@ class ScenarioFile(BaseModel):
     faults: FaultSection | None = Field(
         default=None, description="Fault injection overrides: see docs/faults.md."
     )
+    policy: PolicySection | None = Field(
+        default=None, description="What the company allows: see docs/policy.md."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:
@@ -87,4 +91,6 @@ class ScenarioFile(BaseModel):
             problems = template_errors(rule, self.facts)
             if problems:
                 raise ValueError(f"npcs.{index}.templates: {problems[0]}")
+        for problem in section_problems(self):
+            raise ValueError(problem)
         return self

@@ -35,9 +35,17 @@ def get_twins(names: Sequence[str]) -> list[Twin]:
         from vei.drift.engine import TWIN as DRIFT
 
         known["drift"], known["actors"] = DRIFT, ACTORS
+    if "monitor" in names:
+        from vei.monitors.twin import TWIN as MONITOR
+
+        known["monitor"] = MONITOR
+    if "policy" in names:
+        from vei.policy.twin import TWIN as POLICY
+
+        known["policy"] = POLICY
     unknown = [n for n in names if n not in known]
     if unknown:
-        allowed = ", ".join(sorted({*known, "npc", "drift", "actors"}))
+        allowed = ", ".join(sorted({*known, "npc", "monitor", "policy", "drift", "actors"}))
         raise ValueError(f"unknown twin(s) {', '.join(map(repr, unknown))} (known: {allowed})")
     repeated = sorted({n for n in names if list(names).count(n) > 1})
     if repeated:
