@@ -14,6 +14,7 @@ message. Anything else (a terminal, a file) uses the SDK's stdio transport uncha
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -110,8 +111,17 @@ def build_server(session: Session) -> Server[Any]:
 
 
 async def serve_stdio(session: Session) -> None:
-    """Serve ``session`` over stdin/stdout until the client closes the stream."""
+    """Serve ``session`` over stdin/stdout until the client closes the stream.
+
+    This takes over the process: its standard streams, and its garbage collector, which
+    from here on skips everything that exists at start (modules, schemas, the seeded world).
+    """
     server = build_server(session)
+    # Every request allocates many short-lived objects, and each full collection would walk
+    # the whole start-up heap again: about a fifth of a round trip, measured. Frozen objects
+    # are still freed by reference counting; only cycles among them are never collected.
+    gc.collect()
+    gc.freeze()
     try:
         async with stdio_transport() as (read, write):
             await server.run(read, write, server.create_initialization_options())
