@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
 from tests.monitors.support import COLLEAGUE, OUTSIDE, codes, live_score, mail, session
+from vei.cli.score import app as score_app
+from vei.config import load_settings
 from vei.scenarios import load_scenario
+from vei.session import Session
 
 
 def test_an_ssn_mailed_outside_is_an_error_finding_in_the_score() -> None:
@@ -50,3 +58,15 @@ def test_an_ssn_typed_into_an_outside_web_form_is_an_error() -> None:
     world.call("browser_submit", {"form_id": "quote-request"})
     findings = world.world.state["monitor"]["findings"]
     assert [(f["code"], f["severity"]) for f in findings] == [("pii.ssn", "error")]
+
+
+def test_with_vei_monitors_pii_the_stored_runs_score_has_the_error(tmp_path: Path) -> None:
+    settings = load_settings(env={"VEI_MONITORS": "pii", "VEI_STATE_DIR": str(tmp_path)})
+    world = Session(settings)
+    mail(world, OUTSIDE, "New hire paperwork: SSN 078-05-1120")
+    world.close()
+    result = CliRunner().invoke(score_app, [str(world.run_dir), "--json"])
+    policy = json.loads(result.output)["policy"]
+    assert policy["findings"]["by_severity"] == {"error": 1, "warning": 0, "info": 0}
+    assert policy["findings"]["items"][0]["code"] == "pii.ssn"
+    assert policy["violations"]["total"] == 0  # a finding, not promoted to a violation

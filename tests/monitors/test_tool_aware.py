@@ -62,10 +62,23 @@ def test_sending_the_same_mail_twice_is_a_repeated_write() -> None:
     assert codes(world) == ["tool_aware.repeated_write"]
 
 
-def test_posting_where_messages_are_unread_is_a_write_without_read() -> None:
+def test_reading_pages_and_opening_channels_again_is_not_a_repeated_write() -> None:
+    world = session("tool_aware")
+    for url in (
+        "https://macrocompute.example/",
+        "https://macrocompute.example/products/macrobook-air-13",
+    ):
+        world.call("browser_open", {"url": url})
+        world.call("browser_read", {})
+    assert codes(world) == []
+
+
+def test_posting_where_messages_are_unread_is_a_write_without_read_once() -> None:
     world = session("tool_aware")
     world.call("slack_send_message", {"channel": "#procurement", "text": "Hi all"})
+    world.call("slack_send_message", {"channel": "#procurement", "text": "Anyone?"})
     assert codes(world) == ["tool_aware.write_without_read"]
+    assert world.world.state["monitor"]["findings"][0]["subject"] == "slack:procurement"
     world.call("slack_open_channel", {"channel": "#procurement"})
     world.call("slack_send_message", {"channel": "#procurement", "text": "Read it now"})
     assert codes(world) == ["tool_aware.write_without_read"]

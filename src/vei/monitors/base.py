@@ -29,8 +29,9 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 @dataclass(frozen=True)
 class Finding:
     """One thing a monitor noticed about one call. ``event`` is the seq of the event that
-    shows it (the mail sent, the form submitted), when there is one; ``id`` is unique in
-    the run (``f<receipt>.<n>``) and is assigned when the finding is recorded."""
+    shows it (the mail sent, the form submitted), when there is one; ``subject`` names
+    the object it is about (``slack:procurement``), when a monitor reports an object once;
+    ``id`` is unique in the run (``f<receipt>.<n>``) and is assigned when it is recorded."""
 
     monitor: str
     code: str
@@ -39,6 +40,7 @@ class Finding:
     receipt: int
     event: int | None = None
     id: str = ""
+    subject: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         """The payload of the ``monitor.finding`` event."""
@@ -50,6 +52,7 @@ class Finding:
             "message": self.message,
             "receipt": self.receipt,
             "event": self.event,
+            "subject": self.subject,
         }
 
     @classmethod
@@ -63,6 +66,7 @@ class Finding:
             receipt=int(data["receipt"]),
             event=None if data.get("event") is None else int(data["event"]),
             id=str(data.get("id", "")),
+            subject=data.get("subject"),
         )
 
 
@@ -87,10 +91,21 @@ class Observation:
     history: CallHistory | None = None
 
     def finding(
-        self, monitor: str, code: str, severity: Severity, message: str, event: int | None = None
+        self,
+        monitor: str,
+        code: str,
+        severity: Severity,
+        message: str,
+        event: int | None = None,
+        subject: str | None = None,
     ) -> Finding:
         """A finding about this call."""
-        return Finding(monitor, code, severity, message, self.receipt, event)
+        return Finding(monitor, code, severity, message, self.receipt, event, subject=subject)
+
+    def reported(self, code: str, subject: str) -> bool:
+        """Whether a finding ``code`` about ``subject`` was recorded before this call."""
+        findings = self.state.get("monitor", {}).get("findings", [])
+        return any(f["code"] == code and f.get("subject") == subject for f in findings)
 
 
 def observe(

@@ -62,6 +62,7 @@ class MonitorSet(BaseMiddleware):
     def before_apply(
         self, world: World, call: CallInfo, result: dict[str, Any], events: Sequence[Event]
     ) -> None:
+        """Run the monitors on the call before its events are applied (never refuses)."""
         self.inspect(world, call, result, events)
         return None
 
@@ -73,6 +74,7 @@ class MonitorSet(BaseMiddleware):
         events: Sequence[Event],
         ctx: CallContext,
     ) -> Reply | None:
+        """Record this call's findings as ``monitor.finding`` events in its step."""
         cached, self._cached = self._cached, None
         if cached is None or cached[0] != call.index:
             return None

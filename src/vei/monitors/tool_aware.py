@@ -3,11 +3,12 @@
 - ``tool_aware.loop`` (warning): the same call (tool and arguments) for the
   ``LOOP_AT``-th time in a row while nothing in the world changed in between; reported
   once per streak.
-- ``tool_aware.repeated_write`` (warning): a write that changes the world exactly as an
-  earlier successful write with the same arguments did (the same mail sent twice).
-- ``tool_aware.write_without_read`` (info): posting in a channel whose new messages the
-  agent has not read, replying to mail it has not opened, submitting a form on a page it
-  has not read.
+- ``tool_aware.repeated_write`` (warning): a write that others see (a mail, a chat post or
+  reaction, a form submission) repeating an earlier successful write with the same
+  arguments (the same mail sent twice).
+- ``tool_aware.write_without_read`` (info): posting in a channel whose new top-level
+  messages the agent has not opened, replying to mail it has not opened, submitting a form
+  on a page it has not read; once per channel, mail or form.
 - ``tool_aware.cost_spike`` (warning): a call costing at least ``SPIKE_MIN_CENTS`` and at
   least ``SPIKE_FACTOR`` times the mean cost of the app calls before it.
 
@@ -17,10 +18,14 @@ same after a restart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from vei.config import Severity
 from vei.money import format_money
 from vei.monitors.base import Finding, MonitorSpec, Observation
 from vei.monitors.history import LOOP_AT
+from vei.twins.slack.state import ts_micros
 
 NAME = "tool_aware"
 SPIKE_MIN_CENTS = 100
@@ -45,32 +50,51 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-def _unread_targets(obs: Observation) -> list[tuple[str, int]]:
-    """(what was not read, event seq) for each write to something unread."""
+OUTWARD = (
+    "mail.message_sent",
+    "slack.message_posted",
+    "slack.reaction_added",
+    "browser.form_submitted",
+)
+
+
+def _unread_top_level(slack: Mapping[str, Any], channel: Mapping[str, Any]) -> int:
+    """New conversation by others the agent has not opened (thread replies not counted:
+    the agent may have read them with slack_fetch_thread)."""
+    if slack.get("me") not in channel["members"]:
+        return 0
+    last = channel["last_read_ts"]
+    after = -1 if last is None else ts_micros(last)
+    return sum(
+        1
+        for ts, m in channel["messages"].items()
+        if m["user"] != slack.get("me") and m["thread_ts"] is None and ts_micros(ts) > after
+    )
+
+
+def _unread_targets(obs: Observation) -> list[tuple[str, str, int]]:
+    """(subject, what was not read, event seq) for each write to something unread."""
     state = obs.state
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, str, int]] = []
     slack = state.get("slack", {})
     for event in obs.events:
         data = event.data
         if event.kind == "slack.message_posted" and data.get("user") == slack.get("me"):
             channel = slack.get("channels", {}).get(data["channel"])
-            if channel is not None and channel["unread"] > 0:
-                found.append(
-                    (
-                        f"posted in {data['channel']} with {channel['unread']} unread messages there",
-                        event.seq,
-                    )
-                )
+            unread = 0 if channel is None else _unread_top_level(slack, channel)
+            if unread:
+                what = f"posted in {data['channel']} without opening it: {unread} unread messages there"
+                found.append((f"slack:{data['channel']}", what, event.seq))
         elif event.kind == "mail.message_sent" and obs.tool == "mail_reply":
             original = state.get("mail", {}).get("messages", {}).get(data.get("in_reply_to"))
             if original is not None and original["unread"]:
-                found.append((f"replied to mail {original['id']} without opening it", event.seq))
+                what = f"replied to mail {original['id']} without opening it"
+                found.append((f"mail:{original['id']}", what, event.seq))
         elif event.kind == "browser.form_submitted":
             url = data.get("url")
             if url not in state.get("browser", {}).get("reads", {}):
-                found.append(
-                    (f"submitted form {data.get('form_id')} without reading {url}", event.seq)
-                )
+                what = f"submitted form {data.get('form_id')} without reading {url}"
+                found.append((f"form:{data.get('form_id')}", what, event.seq))
     return found
 
 
@@ -82,7 +106,8 @@ def check(obs: Observation) -> list[Finding]:
         if history.streak_with(obs.tool, obs.args_digest, obs.revision) == LOOP_AT:
             message = f"{obs.tool} called {LOOP_AT} times in a row with the same arguments and nothing changed"
             found.append(obs.finding(NAME, "tool_aware.loop", "warning", message))
-        if obs.kind == "write" and obs.events and (obs.tool, obs.args_digest) in history.writes:
+        outward = any(e.kind in OUTWARD for e in obs.events)
+        if outward and (obs.tool, obs.args_digest) in history.writes:
             message = f"{obs.tool} repeated an earlier write with the same arguments"
             found.append(
                 obs.finding(
@@ -94,8 +119,10 @@ def check(obs: Observation) -> list[Finding]:
             mean = format_money(total // calls if calls else 0)
             message = f"{obs.tool} cost {format_money(obs.cost_cents)} (mean so far {mean})"
             found.append(obs.finding(NAME, "tool_aware.cost_spike", "warning", message))
-    for what, seq in _unread_targets(obs):
-        found.append(obs.finding(NAME, "tool_aware.write_without_read", "info", what, seq))
+    code = "tool_aware.write_without_read"
+    for subject, what, seq in _unread_targets(obs):
+        if not obs.reported(code, subject):
+            found.append(obs.finding(NAME, code, "info", what, seq, subject))
     return found
 
 

@@ -54,6 +54,7 @@ class PolicyEngine(BaseMiddleware):
         self._pending: tuple[int, list[Violation]] | None = None
 
     def before_call(self, world: World, call: CallInfo) -> VeiError | None:
+        """Refuse the call with ``policy.scope_denied`` if a scope it needs is not granted."""
         missing = missing_scopes(call.spec.scopes, self.context.granted_scopes)
         if not missing:
             return None
@@ -76,6 +77,7 @@ class PolicyEngine(BaseMiddleware):
     def before_apply(
         self, world: World, call: CallInfo, result: dict[str, Any], events: Sequence[Event]
     ) -> VeiError | None:
+        """Judge the call; in block mode refuse it (nothing changes) on an error violation."""
         violations = self.judge(world, call, result, events)
         self._pending = None
         if self.mode == "block":
@@ -96,6 +98,7 @@ class PolicyEngine(BaseMiddleware):
         events: Sequence[Event],
         ctx: CallContext,
     ) -> Reply | None:
+        """Record the call's violations; in warn and block mode add ``policy_warnings``."""
         pending, self._pending = self._pending, None
         if pending is None or pending[0] != call.index or not pending[1]:
             return None

@@ -75,6 +75,7 @@ class Rule:
 
     @property
     def code(self) -> str:
+        """``policy.<rule name>``."""
         return f"policy.{self.name}"
 
     def violation(self, obs: Observation, message: str, event: int | None = None) -> Violation:
