@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["ConfigError", "Session", "Settings", "VeiError", "World", "__version__", "load_settings"]
+__all__ = [
+    "ConfigError",
+    "Session",
+    "Settings",
+    "VeiError",
+    "World",
+    "__version__",
+    "load_settings",
+]
 
 if TYPE_CHECKING:
     from vei.config import ConfigError, Settings, load_settings

@@ -69,15 +69,22 @@ def mcp_tool(spec: ToolSpec) -> types.Tool:
 def build_server(session: Session) -> Server[Any]:
     """A low-level MCP server bound to ``session``."""
 
-    def tool_list() -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[mcp_tool(s) for s in session.world.registry])
+    # The list is built once per world's registry: vei_reset may start a scenario with other
+    # apps, and the list must then describe the new world.
+    cache: dict[str, Any] = {"registry": None, "result": None}
 
-    cached = tool_list()
+    def tool_list() -> types.ListToolsResult:
+        registry = session.world.registry
+        if cache["registry"] is not registry:
+            cache["result"] = types.ListToolsResult(tools=[mcp_tool(s) for s in registry])
+            cache["registry"] = registry
+        result: types.ListToolsResult = cache["result"]
+        return result
 
     async def on_list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return cached
+        return tool_list()
 
     async def on_call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams

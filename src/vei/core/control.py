@@ -21,8 +21,9 @@ MAX_LISTED_EVENTS = 50
 
 # Bookkeeping kinds (the scheduler's, the NPC engine's decisions, background actors' state
 # machines) are not shown to agents: they see what NPCs say and do in the apps, as a person
-# would.
-HIDDEN_PREFIXES = ("core.", "npc.", "actors.")
+# would. Monitor findings and policy violations are for the evaluator; warn mode tells the
+# agent in the call's result.
+HIDDEN_PREFIXES = ("core.", "npc.", "monitor.", "policy.", "actors.")
 
 
 def visible(events: list[Event]) -> list[Event]:
