@@ -24,11 +24,15 @@ MAX_LISTED_EVENTS = 50
 # would. Monitor findings and policy violations are for the evaluator; warn mode tells the
 # agent in the call's result.
 HIDDEN_PREFIXES = ("core.", "npc.", "monitor.", "policy.", "actors.")
+# Changes nobody announces: a vendor editing its web page is found by looking at the page.
+SILENT_KINDS = frozenset({"browser.page_updated"})
 
 
 def visible(events: list[Event]) -> list[Event]:
     """The events an agent may be shown."""
-    return [e for e in events if not e.kind.startswith(HIDDEN_PREFIXES)]
+    return [
+        e for e in events if not e.kind.startswith(HIDDEN_PREFIXES) and e.kind not in SILENT_KINDS
+    ]
 
 
 def event_summary(event: Event) -> dict[str, Any]:
