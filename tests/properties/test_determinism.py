@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +66,7 @@ import json, sys
 from vei.config import load_settings
 from vei.session import Session
 spec = json.load(sys.stdin)
-session = Session(load_settings({"seed": spec["seed"]}, env={}))
+session = Session(load_settings({"seed": spec["seed"]}, env=spec["env"]))
 for name, args in spec["calls"]:
     session.call(name, args)
 events = [e.to_json() for e in session.world.store.events()]
@@ -153,14 +154,33 @@ FIXED_CALLS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def test_fresh_processes_with_other_hash_seeds_agree() -> None:
-    local = run_calls(11, FIXED_CALLS)
+EVERYTHING_ON = {
+    "VEI_DRIFT_MODE": "aggressive",
+    "VEI_FAULT_PROFILE": "aggressive",
+    "VEI_MONITORS": "tool_aware,pii,external_share,budget",
+    "VEI_POLICY_MODE": "warn",
+    "VEI_POLICY_PROMOTE": "pii.ssn:error,tool_aware.loop:warning",
+}
+
+
+@pytest.mark.parametrize(
+    "env", [{}, EVERYTHING_ON], ids=["defaults", "drift-faults-monitors-policy"]
+)
+def test_fresh_processes_with_other_hash_seeds_agree(env: dict[str, str]) -> None:
+    calls = FIXED_CALLS + [
+        ("mail_compose", {"to": ["x@y.example"], "subject": "ssn", "body": "SSN 123-45-6789"}),
+        ("vei_tick", {"dt_ms": 1_800_000}),
+        ("mail_list", {}),
+    ]
+    local = Session(load_settings({"seed": 11}, env=env))
+    for name, args in calls:
+        local.call(name, args)
     expected = {
         "head": local.world.chain_head,
         "events": fingerprint(local)[1],
         "state": local.world.state_hash(),
     }
-    spec = json.dumps({"seed": 11, "calls": FIXED_CALLS})
+    spec = json.dumps({"seed": 11, "calls": calls, "env": env})
     for hash_seed in ("0", "1", "4242"):
         proc = subprocess.run(
             [sys.executable, "-c", RUNNER],
