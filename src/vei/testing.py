@@ -38,8 +38,9 @@ from vei.core.context import CallContext
 from vei.core.errors import UnknownToolError, VeiError
 from vei.core.events import Event
 from vei.core.registry import ToolSpec
+from vei.core.state import initial_state, reducer_table, state_hash
 from vei.core.twin import Twin
-from vei.core.world import World, initial_state, reducer_table, state_hash
+from vei.core.world import World
 from vei.receipts.signing import Signer
 from vei.store.memory import MemoryStore
 

@@ -8,7 +8,8 @@ import pytest
 from vei.core.context import CallContext
 from vei.core.errors import UnknownToolError, VeiError
 from vei.core.middleware import BaseMiddleware, CallInfo, Reply
-from vei.core.world import World, fold, reducer_table, state_hash
+from vei.core.state import fold, reducer_table, state_hash
+from vei.core.world import World
 from vei.receipts.chain import chain_hash
 from vei.receipts.signing import Signer
 from vei.store.memory import MemoryStore

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vei.core.world import reducer_table
+from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
 from vei.store.rundir import open_run
 from vei.twins import get_twins

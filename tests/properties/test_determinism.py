@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.e2e.conftest import clean_env
 from vei.config import load_settings
-from vei.core.world import fold, state_hash
+from vei.core.state import fold, state_hash
 from vei.session import Session
 
 CHANNELS = ["#general", "general", "#random", "#procurement", "#nope", "@dana"]

@@ -18,8 +18,9 @@ from vei.core.context import CallContext
 from vei.core.errors import not_found
 from vei.core.events import Event
 from vei.core.registry import ToolArgs, ToolSpec
+from vei.core.state import reducer_table
 from vei.core.twin import Reducer, State, Twin
-from vei.core.world import World, reducer_table
+from vei.core.world import World
 from vei.receipts.signing import Signer
 from vei.store.rundir import create_run
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from vei.core.state import reducer_table, state_hash
 from vei.core.twin import Reducer, Twin
-from vei.core.world import World, reducer_table, state_hash
+from vei.core.world import World
 from vei.receipts.signing import Signer
 from vei.receipts.verify import VerifyReport, replay_run, verify_run
 from vei.store.memory import MemoryStore

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vei.core.events import Event
-from vei.core.world import reducer_table
+from vei.core.state import reducer_table
 from vei.receipts.chain import Receipt, ReceiptChain
 from vei.receipts.signing import Signer
 from vei.receipts.verify import verify_run

@@ -28,8 +28,8 @@ from rich.console import Console
 from rich.table import Table
 
 from vei.core.canonical import canonical_json
+from vei.core.state import reducer_table
 from vei.core.twin import Reducer
-from vei.core.world import reducer_table
 from vei.receipts.verify import replay_run, verify_run
 from vei.store.rundir import RunHandle, RunNotFoundError, is_safe_run_id, list_runs, open_run
 

@@ -27,7 +27,15 @@ from vei.core.errors import VeiError
 from vei.core.events import Event
 from vei.core.middleware import CallInfo, Middleware
 from vei.core.registry import Registry, ToolSpec
-from vei.core.twin import Reactor, Reducer, State, Twin
+from vei.core.state import (
+    EMPTY_DIGEST,
+    apply_event,
+    events_digest,
+    initial_state,
+    reducer_table,
+    state_hash,
+)
+from vei.core.twin import Reactor, Twin
 from vei.receipts.chain import Receipt, ReceiptChain
 from vei.receipts.signing import Signer
 from vei.store.base import Checkpoint, Snapshot, StateStore
@@ -39,7 +47,6 @@ CORE_INTERNAL = "core.internal_error"
 IDEMPOTENCY_KEY = "idempotency_key"
 MAX_EVENTS_PER_STEP = 10_000
 RECENT_EVENTS = 1_000
-EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 # Validated arguments kept per world, keyed by tool and flat scalar arguments (see _args_key).
 ARGS_CACHE_SIZE = 4_096
 _SCALARS = (str, int, bool, type(None))
@@ -57,72 +64,6 @@ class CallOutcome:
 
 class WorldBrokenError(RuntimeError):
     """The store failed mid-commit; the in-memory world may be ahead of disk."""
-
-
-def initial_state(twins: Sequence[Twin], seed_data: Mapping[str, Any] | None) -> State:
-    """The state before any event: each twin's seeded section plus the empty scheduler."""
-    data = seed_data or {}
-    state: State = {"core": {"pending": {}, "idempotency": {}}}
-    seeded: list[dict[str, Any]] = []
-    for twin in twins:
-        state[twin.name] = twin.initial_state(data.get(twin.name))
-        if twin.initial_schedule is not None:
-            seeded += twin.initial_schedule(data.get(twin.name))
-    # Seeded entries get negative keys: they sort before anything scheduled by an event.
-    for position, entry in enumerate(seeded, start=1):
-        state["core"]["pending"][str(-position)] = {
-            "due_ms": int(entry["due_ms"]),
-            "kind": entry["kind"],
-            "actor": entry["actor"],
-            "data": entry["data"],
-        }
-    return state
-
-
-def _core_scheduled(state: State, event: Event) -> None:
-    state["core"]["pending"][str(event.seq)] = event.data
-
-
-def _core_idempotency(state: State, event: Event) -> None:
-    data = event.data
-    state["core"]["idempotency"][data["key"]] = {
-        "tool": data["tool"],
-        "args_digest": data["args_digest"],
-        "result": data["result"],
-    }
-
-
-def reducer_table(twins: Sequence[Twin]) -> dict[str, Reducer]:
-    """kind -> reducer for every twin plus the core's own kinds."""
-    table: dict[str, Reducer] = {
-        "core.scheduled": _core_scheduled,
-        "core.idempotency_recorded": _core_idempotency,
-    }
-    for twin in twins:
-        table.update(twin.reducers)
-    return table
-
-
-def apply_event(state: State, event: Event, reducers: Mapping[str, Reducer]) -> None:
-    """Apply one event in place. A delivered event retires the schedule entry it came from."""
-    if event.cause is not None:
-        state["core"]["pending"].pop(str(event.cause), None)
-    reducer = reducers.get(event.kind)
-    if reducer is not None:
-        reducer(state, event)
-
-
-def fold(state: State, events: Iterable[Event], reducers: Mapping[str, Reducer]) -> State:
-    """Replay ``events`` onto a copy of ``state`` and return the copy."""
-    state = json.loads(canonical_json(state))
-    for event in events:
-        apply_event(state, event, reducers)
-    return state
-
-
-def state_hash(state: State) -> str:
-    """SHA-256 of the canonical state."""
-    return digest(state)
 
 
 def _lenient_digest(value: Any) -> str:
@@ -358,7 +299,7 @@ class World:
                 "rev_before": rev0,
                 "rev_after": self.revision,
                 "events": [events[0].seq, events[-1].seq] if events else None,
-                "events_digest": _events_digest(events),
+                "events_digest": events_digest(events),
                 "t_ms": t0,
                 "latency_ms": self.clock_ms - t0,
                 "cost_cents": spec.cost_cents,
@@ -547,17 +488,6 @@ def _args_key(tool: str, args: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]
             return None
         items.append((name, kind, value))
     return tool, tuple(items)
-
-
-def _events_digest(events: Sequence[Event]) -> str:
-    if not events:
-        return EMPTY_DIGEST
-    return hashlib.sha256("\n".join(e.to_json() for e in events).encode("ascii")).hexdigest()
-
-
-def events_digest(events: Sequence[Event]) -> str:
-    """Digest of a call's events as the receipt records it (used by verify)."""
-    return _events_digest(events)
 
 
 def _invalid_args(spec: ToolSpec, exc: ValidationError) -> VeiError:

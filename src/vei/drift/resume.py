@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from vei.config import Settings
-from vei.core.world import World, initial_state, state_hash
+from vei.core.state import initial_state, state_hash
+from vei.core.world import World
 
 
 class ResumeError(RuntimeError):

@@ -28,8 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vei.core.canonical import canonical_json
 from vei.core.events import Event
+from vei.core.state import apply_event, events_digest, fold, state_hash
 from vei.core.twin import Reducer, State
-from vei.core.world import apply_event, events_digest, fold, state_hash
 from vei.receipts.chain import Receipt, chain_hash
 from vei.receipts.signing import verify_signature
 from vei.store.base import Checkpoint, StateStore

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vei.core.events import Event
-from vei.core.world import events_digest
+from vei.core.state import events_digest
 from vei.receipts.chain import Receipt, chain_hash
 from vei.receipts.verify import VerifyReport
 
