@@ -14,7 +14,7 @@ from vei.agents.oracle import ORACLES
 from vei.config import load_settings
 from vei.receipts.chain import Receipt
 from vei.scenarios import load_scenario
-from vei.scoring.report import ScoreReport, score
+from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
 
@@ -43,13 +43,7 @@ def run_oracle(name: str, **settings: Any) -> OracleRun:
     try:
         tools = asyncio.run(drive())
         world = session.world
-        report = score(
-            scenario.spec,
-            run=world.run_id,
-            state=world.state,
-            events=list(world.store.events()),
-            receipts=list(world.store.receipts()),
-        )
+        report = score_world(scenario.spec, world)
         drift = [e for e in world.store.events() if e.actor == "drift" and "drift" in e.data]
         return OracleRun(report, tools.retries, list(world.store.receipts()), len(drift))
     finally:

@@ -31,7 +31,7 @@ from vei.config import load_settings
 from vei.money import format_money
 from vei.scenarios import Scenario, load_scenario, parse_scenario
 from vei.scenarios.schema import ScenarioFile
-from vei.scoring.report import ScoreReport, score
+from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
 
@@ -72,14 +72,7 @@ BLIND: dict[str, Script] = {
 
 def live_score(session: Session) -> ScoreReport:
     """Score the session's current world in process."""
-    world = session.world
-    return score(
-        session.scenario.spec,
-        run=world.run_id,
-        state=world.state,
-        events=list(world.store.events()),
-        receipts=list(world.store.receipts()),
-    )
+    return score_world(session.scenario.spec, session.world)
 
 
 def run_script(

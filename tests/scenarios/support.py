@@ -12,7 +12,7 @@ from mcp import Client
 from vei.adapters.mcp import build_server
 from vei.agents.base import ToolClient
 from vei.config import load_settings
-from vei.scoring.report import ScoreReport, score
+from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
 
@@ -61,14 +61,7 @@ class Agent:
 
     def score(self) -> ScoreReport:
         """Score the current run of the session against its scenario."""
-        world = self.session.world
-        return score(
-            self.session.scenario.spec,
-            run=world.run_id,
-            state=world.state,
-            events=list(world.store.events()),
-            receipts=list(world.store.receipts()),
-        )
+        return score_world(self.session.scenario.spec, self.session.world)
 
     def met(self) -> dict[str, bool]:
         """Criterion id -> met, for the current run."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from vei.config import load_settings
 from vei.scenarios import load_scenario
-from vei.scoring.report import ScoreReport, score
+from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
 
@@ -15,14 +15,7 @@ def _session() -> Session:
 
 
 def _score(session: Session) -> ScoreReport:
-    world = session.world
-    return score(
-        session.scenario.spec,
-        run=world.run_id,
-        state=world.state,
-        events=list(world.store.events()),
-        receipts=list(world.store.receipts()),
-    )
+    return score_world(session.scenario.spec, session.world)
 
 
 def _met(report: ScoreReport) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from vei.agents import AGENTS
 from vei.agents.base import ToolClient
 from vei.config import Settings
 from vei.scenarios import Scenario
-from vei.scoring.report import ScoreReport, score
+from vei.scoring.report import ScoreReport, score_world
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,7 @@ async def run_in_process(agent: str, scenario: Scenario, settings: Settings) -> 
     async with tools.client:
         await AGENTS[agent](tools, scenario.spec)
     world = session.world
-    report = score(
-        scenario.spec,
-        run=world.run_id,
-        state=world.state,
-        events=list(world.store.events()),
-        receipts=list(world.store.receipts()),
-    )
+    report = score_world(scenario.spec, world)
     run_dir = session.run_dir
     session.close()
     return AgentRun(world.run_id, run_dir, report, tools.calls)

@@ -135,6 +135,18 @@ def score(
     )
 
 
+def score_world(spec: ScenarioFile, world: Any, reference: Reference | None = None) -> ScoreReport:
+    """Score a live (in-process) world's run of ``spec``; integrity checks its chain."""
+    return score(
+        spec,
+        run=world.run_id,
+        state=world.state,
+        events=list(world.store.events()),
+        receipts=list(world.store.receipts()),
+        reference=reference,
+    )
+
+
 def score_store(
     store: Any,
     manifest: Mapping[str, Any],
