@@ -18,6 +18,7 @@ import gc
 import json
 import logging
 import os
+import signal
 import stat
 import sys
 from collections.abc import AsyncIterator
@@ -130,10 +131,22 @@ async def serve_stdio(session: Session) -> None:
     gc.collect()
     gc.freeze()
     try:
-        async with stdio_transport() as (read, write):
-            await server.run(read, write, server.create_initialization_options())
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(_stop_on_signal, tasks.cancel_scope)
+            async with stdio_transport() as (read, write):
+                await server.run(read, write, server.create_initialization_options())
+            tasks.cancel_scope.cancel()
     finally:
         session.close()
+
+
+async def _stop_on_signal(scope: anyio.CancelScope) -> None:
+    # SIGTERM or SIGINT (a client shutting the server down) ends the serve loop at an await,
+    # never inside a tool call (calls are synchronous), so the run closes with a checkpoint.
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        async for _ in signals:
+            scope.cancel()
+            return
 
 
 @asynccontextmanager
