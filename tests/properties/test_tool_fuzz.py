@@ -1,0 +1,74 @@
+"""Every tool, given arbitrary well-typed arguments, either works or gives a typed error that
+changes nothing; it never fails inside (core.internal_error) and never breaks the world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vei import Session, load_settings
+
+SESSION_ENV = {"VEI_MONITORS": "tool_aware,pii,external_share,budget", "VEI_POLICY_MODE": "warn"}
+words = st.sampled_from(
+    [
+        "#general",
+        "procurement",
+        "@maya.chen",
+        "https://macrocompute.example/",
+        "link-home",
+        "msg-s1",
+        "INBOX",
+        "SENT",
+    ]
+)
+text = st.one_of(words, st.text(max_size=30))
+
+
+def _value(prop: dict[str, Any]) -> st.SearchStrategy[Any]:
+    kinds = [prop.get("type")] if "type" in prop else [o.get("type") for o in prop.get("anyOf", [])]
+    options: list[st.SearchStrategy[Any]] = []
+    for kind in kinds:
+        if kind == "string":
+            options.append(text)
+        elif kind == "integer":
+            options.append(st.integers(-5, 10**7))
+        elif kind == "boolean":
+            options.append(st.booleans())
+        elif kind == "array":
+            options.append(
+                st.lists(st.one_of(text, st.just("sales@macrocompute.example")), max_size=3)
+            )
+        elif kind == "object":
+            options.append(
+                st.dictionaries(st.sampled_from(["email", "name", "quantity"]), text, max_size=3)
+            )
+        elif kind == "null":
+            options.append(st.none())
+    return st.one_of(options) if options else st.none()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_well_typed_call_is_handled(data: st.DataObject) -> None:
+    session = Session(load_settings({}, env=SESSION_ENV))
+    world = session.world
+    names = sorted(
+        s.name for s in world.registry if s.name not in ("vei_reset", "vei_act_and_observe")
+    )
+    for _ in range(4):
+        spec = world.registry.resolve(data.draw(st.sampled_from(names)))
+        props = spec.schema.get("properties", {})
+        required = set(spec.schema.get("required", []))
+        args = {
+            name: data.draw(_value(prop))
+            for name, prop in props.items()
+            if name != "idempotency_key" and (name in required or data.draw(st.booleans()))
+        }
+        before = (world.state_hash(), world.revision)
+        outcome = session.call(spec.name, args)
+        if not outcome.ok:
+            code = outcome.result["error"]["code"]
+            assert code != "core.internal_error", (spec.name, args, outcome.result)
+            assert (world.state_hash(), world.revision) == before, (spec.name, args)
