@@ -31,7 +31,6 @@ class CallInfo:
 
     spec: ToolSpec
     args: ToolArgs
-    raw_args: dict[str, Any]
     index: int
     t_ms: int
     actor: str

@@ -11,19 +11,14 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from vei.core.errors import UnknownToolError
 
-if TYPE_CHECKING:
-    from vei.core.context import CallContext
-
 ToolKind = Literal["read", "write", "control"]
-State = dict[str, Any]
 Result = dict[str, Any]
-Handler = Callable[[State, Any, "CallContext"], Result]
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
 

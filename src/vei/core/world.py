@@ -257,7 +257,7 @@ class World:
                 if len(self._parsed_args) >= ARGS_CACHE_SIZE:
                     self._parsed_args.clear()
                 self._parsed_args[cache_key] = (parsed, args_digest)
-        call = CallInfo(spec, parsed, args, self.chain.count + 1, t0, actor, args_digest)
+        call = CallInfo(spec, parsed, self.chain.count + 1, t0, actor, args_digest)
         error: VeiError | None = None
         try:
             if spec.kind == "control":

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from vei.monitors.history import CallHistory
 
 FINDING = "monitor.finding"
-SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,6 @@ class Outcome:
     met: bool
     events: tuple[int, ...] = ()
     t_ms: int | None = None
-    detail: str = ""
 
 
 @dataclass
