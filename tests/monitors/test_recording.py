@@ -40,7 +40,7 @@ def test_a_stored_run_with_findings_verifies_replays_and_snapshots_them(tmp_path
 def test_agents_are_not_shown_findings_or_violations() -> None:
     world = session("pii")
     sent = mail(world, OUTSIDE, "SSN 123-45-6789")
-    assert [e.kind for e in visible(list(sent.events))] == ["mail.message_sent"]
+    assert [e.kind for e in visible(world.world, list(sent.events))] == ["mail.message_sent"]
 
 
 def test_the_same_calls_give_the_same_findings_and_chain() -> None:

@@ -288,6 +288,7 @@ def actors_twin(backend: ActorBackend | None = None) -> Twin:
         initial_state=initial_state,
         reducers={STATUS_CHANGED: _status_changed, COMPLETION_RECORDED: _completion_recorded},
         tools=(),
+        announced=False,
         reactors={CHECK_DUE: (machine.on_check,), MESSAGE_RECEIVED: (machine.on_mail,)},
         initial_schedule=initial_schedule,
     )

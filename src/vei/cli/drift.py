@@ -145,7 +145,6 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Let UNTIL of virtual time pass in a stored run, delivering its drift (with receipts)."""
-    from vei.core.control import HIDDEN_PREFIXES
     from vei.drift.resume import ResumeError, resume_run
 
     duration = _duration(until)
@@ -158,7 +157,9 @@ def run(
                 step = min(TICK_STEP_MS, start + duration - world.clock_ms)
                 outcome = world.call("vei_tick", {"dt_ms": step}, actor="vei-drift")
                 # What happened in the apps (silent page edits too), not the bookkeeping.
-                happened = [e for e in outcome.events if not e.kind.startswith(HIDDEN_PREFIXES)]
+                happened = [
+                    e for e in outcome.events if not e.kind.startswith(world.hidden_prefixes)
+                ]
                 for event in happened:
                     marker = event.data.get("drift") if event.actor == "drift" else None
                     delivered[f"drift:{marker['job']}" if marker else event.actor] += 1

@@ -19,20 +19,11 @@ MAX_TICK_MS = 7 * 24 * 3600 * 1000
 MAX_LISTED_EVENTS = 50
 
 
-# Bookkeeping kinds (the scheduler's, the NPC engine's decisions, background actors' state
-# machines) are not shown to agents: they see what NPCs say and do in the apps, as a person
-# would. Monitor findings and policy violations are for the evaluator; warn mode tells the
-# agent in the call's result.
-HIDDEN_PREFIXES = ("core.", "npc.", "monitor.", "policy.", "actors.")
-# Changes nobody announces: a vendor editing its web page is found by looking at the page.
-SILENT_KINDS = frozenset({"browser.page_updated"})
-
-
-def visible(events: list[Event]) -> list[Event]:
-    """The events an agent may be shown."""
-    return [
-        e for e in events if not e.kind.startswith(HIDDEN_PREFIXES) and e.kind not in SILENT_KINDS
-    ]
+def visible(world: World, events: list[Event]) -> list[Event]:
+    """The events an agent may be shown: not the kernel's or bookkeeping twins' (NPC
+    decisions, findings: agents see what NPCs say in the apps), not quiet kinds."""
+    hidden, quiet = world.hidden_prefixes, world.quiet_kinds
+    return [e for e in events if not e.kind.startswith(hidden) and e.kind not in quiet]
 
 
 def event_summary(event: Event) -> dict[str, Any]:
@@ -93,7 +84,9 @@ class HelpArgs(ToolArgs):
 
 def observe(world: World, _: NoArgs) -> dict[str, Any]:
     """Time, counters, what happened since the last observe (not the agent's own doing)."""
-    new = visible([e for e in world.recent if e.seq > world.observed_rev and e.actor != "agent"])
+    new = visible(
+        world, [e for e in world.recent if e.seq > world.observed_rev and e.actor != "agent"]
+    )
     world.observed_rev = world.revision
     return {
         "t_ms": world.clock_ms,
@@ -113,7 +106,7 @@ def tick(world: World, args: TickArgs) -> dict[str, Any]:
     else:
         due = world.next_due_ms()
         target = start if due is None else max(start, due)
-    delivered = visible(world.advance(target))
+    delivered = visible(world, world.advance(target))
     return {
         "t_ms": world.clock_ms,
         "advanced_ms": world.clock_ms - start,

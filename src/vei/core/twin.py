@@ -36,6 +36,12 @@ class Twin:
     # Events the world starts with already scheduled (drift, background actors): each
     # {"due_ms", "kind", "actor", "data"}; a reactor can schedule the next occurrence.
     initial_schedule: Callable[[Mapping[str, Any] | None], list[dict[str, Any]]] | None = None
+    # False for bookkeeping twins (NPC decisions, findings): agents are shown none of their
+    # events, only what NPCs say and do in the apps.
+    announced: bool = True
+    # Kinds nobody announces (a vendor editing its page): applied, but not shown by
+    # vei_tick / vei_observe; the agent finds them by looking.
+    quiet_kinds: frozenset[str] = frozenset()
     # code -> meaning, for every error code the twin's tools raise (docs/errors.md).
     error_codes: Mapping[str, str] = field(default_factory=dict)
 

@@ -106,6 +106,9 @@ class World:
             for spec in twin.tools:
                 self.registry.register(spec)
         self.reducers = reducer_table(self.twins)
+        # Event kinds agents are never shown: the kernel's and bookkeeping twins' own.
+        self.hidden_prefixes = ("core.", *(f"{t.name}." for t in self.twins if not t.announced))
+        self.quiet_kinds = frozenset().union(*(t.quiet_kinds for t in self.twins))
         self.reactors: dict[str, list[Reactor]] = {}
         for twin in self.twins:
             for kind, fns in twin.reactors.items():

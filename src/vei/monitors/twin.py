@@ -25,4 +25,10 @@ def _finding(state: State, event: Event) -> None:
     state["monitor"]["findings"].append({**event.data, "t_ms": event.t_ms, "seq": event.seq})
 
 
-TWIN = Twin(name="monitor", initial_state=initial_state, reducers={FINDING: _finding}, tools=())
+TWIN = Twin(
+    name="monitor",
+    initial_state=initial_state,
+    reducers={FINDING: _finding},
+    tools=(),
+    announced=False,
+)

@@ -214,6 +214,7 @@ TWIN = Twin(
     initial_state=initial_state,
     reducers={APPROVAL_DECIDED: _approval_decided, CONTACTED: _contacted},
     tools=(),
+    announced=False,
     reactors={
         MESSAGE_POSTED: (_on_chat_message,),
         MESSAGE_SENT: (_on_mail_sent,),

@@ -31,4 +31,5 @@ TWIN = Twin(
     initial_state=initial_state,
     reducers={VIOLATION: _violation},
     tools=(),
+    announced=False,
 )

@@ -32,6 +32,7 @@ TWIN = Twin(
     tools=TOOLS,
     summary=summary,
     error_codes=ERROR_CODES,
+    quiet_kinds=frozenset({PAGE_UPDATED}),
 )
 
 __all__ = [
