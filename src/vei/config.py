@@ -54,6 +54,8 @@ class Settings:
     # off, or http(s)://host/v1[#model] of an OpenAI-compatible endpoint (vei.actors.backend)
     actor_backend: str = "off"
     actor_api_key: str | None = field(default=None, repr=False)
+    # bearer token for `vei eval --agent openai:MODEL` (never recorded, never passed on)
+    agent_api_key: str | None = field(default=None, repr=False)
 
     @property
     def effective_drift_seed(self) -> int:
@@ -219,8 +221,27 @@ VARIABLES: dict[str, tuple[str, Parser]] = {
     "VEI_POLICY_MODE": ("policy_mode", lambda v, r: _choice(v, r, ("observe", "warn", "block"))),
     "VEI_ACTOR_BACKEND": ("actor_backend", _actor_backend),
     "VEI_ACTOR_API_KEY": ("actor_api_key", _secret),
+    "VEI_AGENT_API_KEY": ("agent_api_key", _secret),
 }
 _FIELD_TO_VARIABLE = {name: var for var, (name, _) in VARIABLES.items()}
+
+# The conventional variable of OpenAI-compatible clients: the agent's key when
+# VEI_AGENT_API_KEY is unset.
+OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
+
+# Set by `vei eval` for the program of a `cmd:` agent (docs/eval.md). They describe the
+# episode, are not settings, and must not stop a `vei serve` that inherits them.
+EVAL_PROGRAM_VARIABLES = (
+    "VEI_EVAL_SERVER",
+    "VEI_EVAL_SERVER_ARGV",
+    "VEI_EVAL_TASK",
+    "VEI_EVAL_SCENARIO",
+    "VEI_EVAL_SEED",
+    "VEI_EVAL_TRIAL",
+    "VEI_EVAL_RUN_ID",
+)
+# Secrets a child process needs no copy of.
+_NOT_PASSED_ON = ("agent_api_key",)
 
 
 def load_settings(
@@ -234,11 +255,15 @@ def load_settings(
     source = os.environ if env is None else env
     values: dict[str, Any] = {}
     for variable in sorted(k for k in source if k.startswith("VEI_")):
+        if variable in EVAL_PROGRAM_VARIABLES:
+            continue
         if variable not in VARIABLES:
             known = ", ".join(sorted(VARIABLES))
             raise ConfigError(variable, f"unknown setting (known: {known})")
         name, parse = VARIABLES[variable]
         values[name] = parse(variable, source[variable])
+    if "agent_api_key" not in values and source.get(OPENAI_KEY_VARIABLE, "").strip():
+        values["agent_api_key"] = _secret(OPENAI_KEY_VARIABLE, source[OPENAI_KEY_VARIABLE])
     settings = Settings(**values)
     known_fields = {f.name for f in fields(Settings)}
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -261,7 +286,7 @@ def to_env(settings: Settings) -> dict[str, str]:
     env: dict[str, str] = {}
     for variable, (name, _) in VARIABLES.items():
         value = getattr(settings, name)
-        if value is None or value == ():
+        if value is None or value == () or name in _NOT_PASSED_ON:
             continue
         if name == "monitors":
             env[variable] = ",".join(value)
@@ -270,6 +295,12 @@ def to_env(settings: Settings) -> dict[str, str]:
         else:
             env[variable] = str(value)
     return env
+
+
+def program_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """The process environment plus ``extra``, for a program VEI starts on the user's
+    behalf (the program of a ``cmd:`` agent in ``vei eval``)."""
+    return {**os.environ, **extra}
 
 
 def _check_scenario(settings: Settings) -> None:

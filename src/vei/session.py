@@ -30,9 +30,16 @@ class Session:
     """The current run of one world, plus what is needed to start the next."""
 
     def __init__(
-        self, settings: Settings, *, run_id: str | None = None, scenario: Scenario | None = None
+        self,
+        settings: Settings,
+        *,
+        run_id: str | None = None,
+        scenario: Scenario | None = None,
+        manifest_extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = settings
+        # Recorded in the first run's manifest (e.g. which agent `vei eval` ran, and its files).
+        self._manifest_extra = dict(manifest_extra or {})
         # A scenario given directly (a file being checked) wins over settings.scenario.
         self._scenario = scenario
         self._lock = threading.RLock()
@@ -166,5 +173,7 @@ class Session:
             "vei_version": __version__,
             "public_key": self._signer.public_key_hex,
         }
+        manifest = {**self._manifest_extra, **manifest}
+        self._manifest_extra = {}  # a later run after vei_reset is not the described one
         self.run_dir, store = create_run(settings.state_dir, run, manifest, settings.durability)
         return store, run

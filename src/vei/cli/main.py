@@ -88,9 +88,11 @@ def main() -> None:
 
 def _register() -> None:
     from vei.cli import demo as _demo  # noqa: F401  (registers `vei demo`)
+    from vei.cli.eval import eval_app
     from vei.cli.scenarios import app as scenarios_app
 
     app.add_typer(scenarios_app, name="scenarios")
+    app.add_typer(eval_app, name="eval")
 
 
 _register()
