@@ -116,7 +116,8 @@ class ChatEndpoint:
                 reason = f"HTTP {response.status_code}: {response.text[:300]}"
                 if not _retryable(response.status_code):
                     raise EndpointError(f"{self.url}: {reason}")
-                wait = _retry_after(response.headers) or wait
+                asked = _retry_after(response.headers)
+                wait = wait if asked is None else asked
             if attempt < self.options.max_attempts:
                 await self._sleep(min(wait, MAX_BACKOFF_S))
         raise EndpointError(

@@ -20,7 +20,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from vei.cli.main import settings_or_exit
 from vei.eval.episode import EpisodeResult
 
 eval_app = typer.Typer(
@@ -35,7 +34,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-class _Bar:
+class EvalProgress:
     """A rich progress bar with an ETA on stderr (silent when stderr is not a terminal)."""
 
     def __init__(self, console: Console) -> None:
@@ -56,7 +55,9 @@ class _Bar:
     def start(self, pending: int, done: int) -> None:
         self.progress.update(self.task, total=pending)
         if done:
-            self.progress.console.print(f"resuming: {done} episodes already recorded")
+            self.progress.console.print(
+                f"resuming: {done} episodes already recorded", highlight=False
+            )
 
     def advance(self, result: EpisodeResult) -> None:
         self.ok += result.success
@@ -172,6 +173,8 @@ def run(
     from vei.eval.journal import EvalDirError
     from vei.eval.plan import parse_seeds, select_scenarios
 
+    from vei.cli.main import settings_or_exit
+
     if agent is None or out is None:
         typer.echo(ctx.get_help())
         raise _fail("--agent and --out are required")
@@ -195,11 +198,11 @@ def run(
         )
         if trials < 1:
             raise EvalInputError("--trials: must be at least 1")
-        bar = _Bar(console)
+        bar = EvalProgress(console)
         with bar.progress:
             outcome = run_eval(
                 plan,
-                workers=workers or os.cpu_count() or 1,
+                workers=(os.cpu_count() or 1) if workers is None else workers,
                 backend="ray" if backend == "ray" else "local",
                 ray_address=ray_address,
                 retry_errors=retry_errors,

@@ -117,6 +117,14 @@ def _score(spec: EpisodeSpec) -> dict[str, Any] | None:
     return report.to_dict()
 
 
+def describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception; for an exception group (the MCP client's task
+    groups wrap what an agent raised), of each exception inside it."""
+    if isinstance(exc, BaseExceptionGroup):
+        return "; ".join(describe(inner) for inner in exc.exceptions)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def run_episode(spec: EpisodeSpec) -> EpisodeResult:
     """Run one episode and judge its stored run. Never raises for what an agent does: a
     crash or failed program is the result's ``error``; a run that was never recorded has
@@ -129,7 +137,7 @@ def run_episode(spec: EpisodeSpec) -> EpisodeResult:
     try:
         driven = drive(spec)
     except Exception as exc:  # the agent's failure is part of the result, not of the eval
-        error = f"{type(exc).__name__}: {exc}"
+        error = describe(exc)
         driven = Drive()
     try:
         score = _score(spec)
