@@ -169,11 +169,10 @@ def run(
     agent error, 1 otherwise, 2 on bad input. Rerun the same command to resume."""
     if ctx.invoked_subcommand is not None:
         return
+    from vei.cli.main import settings_or_exit
     from vei.eval import AgentOptions, EvalInputError, EvalPlan, parse_agent, run_eval
     from vei.eval.journal import EvalDirError
     from vei.eval.plan import parse_seeds, select_scenarios
-
-    from vei.cli.main import settings_or_exit
 
     if agent is None or out is None:
         typer.echo(ctx.get_help())
