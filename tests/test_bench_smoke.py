@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import floors, inprocess, run, stdio
+from bench import eval_throughput, floors, inprocess, run, stdio
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -60,3 +60,12 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
 
 def test_the_bare_server_answers_its_noop_tool() -> None:
     assert stdio.round_trips(stdio.bare_server(), "bench_noop", {}, 2) > 0
+
+
+@pytest.mark.slow
+def test_the_eval_bench_measures_every_figure(tmp_path: Path) -> None:
+    figures = eval_throughput.measure(1, 1, tmp_path, lambda line: None)
+    assert set(figures) == {"floor.bare_session", "eval.workers_1", "eval.workers_2"}
+    assert all(value > 0 for value in figures.values())
+    result = eval_throughput.report(figures, 1, 1)
+    assert result["episodes"] == 5 and result["scaling_2_over_1"] > 0
