@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from vei.config import VARIABLES, ConfigError, load_settings
+from vei.config import EVAL_PROGRAM_VARIABLES, VARIABLES, ConfigError, load_settings, to_env
 
 INVALID = {
     "VEI_SEED": "forty-two",
@@ -21,6 +21,7 @@ INVALID = {
     "VEI_POLICY_MODE": "punish",
     "VEI_ACTOR_BACKEND": "ftp://nowhere/v1",
     "VEI_ACTOR_API_KEY": " ",
+    "VEI_AGENT_API_KEY": "",
 }
 
 
@@ -67,3 +68,18 @@ def test_drift_seed_defaults_to_a_value_derived_from_the_seed() -> None:
     assert a == load_settings(env={"VEI_SEED": "1"}).effective_drift_seed
     assert a != load_settings(env={"VEI_SEED": "2"}).effective_drift_seed
     assert load_settings(env={"VEI_DRIFT_SEED": "5"}).effective_drift_seed == 5
+
+
+def test_the_agent_key_falls_back_to_openai_api_key_and_is_never_passed_on() -> None:
+    assert load_settings(env={"OPENAI_API_KEY": "sk-a"}).agent_api_key == "sk-a"
+    both = load_settings(env={"OPENAI_API_KEY": "sk-a", "VEI_AGENT_API_KEY": "sk-b"})
+    assert both.agent_api_key == "sk-b"
+    assert "sk-b" not in repr(both) and "sk-b" not in to_env(both).values()
+    assert "sk-b" not in str(both.to_manifest())
+
+
+def test_the_variables_vei_eval_sets_for_programs_do_not_stop_vei_serve() -> None:
+    env = dict.fromkeys(EVAL_PROGRAM_VARIABLES, "x") | {"VEI_SEED": "5"}
+    assert load_settings(env=env).seed == 5
+    with pytest.raises(ConfigError, match="VEI_EVAL_SERVERS"):
+        load_settings(env={"VEI_EVAL_SERVERS": "x"})

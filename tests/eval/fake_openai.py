@@ -3,7 +3,8 @@
 A *policy* decides the assistant's next message from the conversation so far (the tool
 results the agent sent back), so the fake issues real tool calls that depend on what the
 world answered, as a model would. ``fail_next`` answers the next requests with an HTTP error
-(e.g. 429) before serving again. Nothing leaves the machine.
+(e.g. 429) before serving again, with ``Retry-After: 0`` on retryable ones unless
+``no_retry_after``. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.fail_next: list[int] = []
         self.headers: list[dict[str, str]] = []
+        self.no_retry_after = False
 
     @property
     def base_url(self) -> str:
@@ -159,8 +161,8 @@ def fake_openai(policy: Policy = procurement) -> Iterator[FakeOpenAI]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
-            if status == 429:
-                self.send_header("Retry-After", "0")
+            if status == 429 or status >= 500 and not fake.no_retry_after:
+                self.send_header("Retry-After", "0")  # retried at once: tests never sleep
             self.end_headers()
             self.wfile.write(data)
 

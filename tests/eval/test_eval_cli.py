@@ -164,3 +164,13 @@ def test_the_progress_bar_shows_an_eta() -> None:
     text = screen.getvalue()
     assert "resuming: 2 episodes already recorded" in text
     assert "ETA" in text and "1/4" in text and "1 ok" in text
+
+
+def test_an_agent_error_makes_the_exit_code_1_and_is_named(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["eval", "--agent", "py:tests.eval.py_agents:chatty", "--workers", "1"]
+        + ["--scenarios", "procurement", "--out", str(tmp_path / "e")],
+    )
+    assert result.exit_code == 1
+    assert "procurement-s1-t0: PythonAgentError" in result.output

@@ -29,7 +29,7 @@ def test_the_model_completes_procurement_and_every_completion_is_in_the_run(
         plan = _plan(
             tmp_path / "eval", fake.base_url, temperature=0.3, price_input=1.0, price_output=2.0
         )
-        fake.fail_next = [429, 503]  # retried: Retry-After 0, then the backoff
+        fake.fail_next = [429, 503]  # retried after the server's Retry-After (0 s)
         (result,) = run_eval(plan, workers=1).results
 
     assert result.success and result.error is None, result.error
@@ -117,7 +117,7 @@ def test_retries_back_off_doubling_and_then_give_up() -> None:
             await endpoint.aclose()
 
     with fake_openai() as fake:
-        fake.fail_next = [503, 502, 500]
+        fake.fail_next, fake.no_retry_after = [503, 502, 500], True
         with pytest.raises(EndpointError, match="no completion after 3 attempts.*HTTP 500"):
             anyio.run(attempt, fake.base_url)
     assert waits == [0.5, 1.0]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -68,48 +69,46 @@ def _interval(ci: Any, percent: bool = False) -> str:
     if not ci:
         return ""
     lo, hi = ci
-    return f" [{lo:.0%}, {hi:.0%}]" if percent else f" [{lo:.1f}, {hi:.1f}]"
+    return f"{lo:.0%}-{hi:.0%}" if percent else f"{lo:.0f}-{hi:.0f}"
 
 
-def _row(name: str, s: dict[str, Any]) -> list[str]:
+def _row(name: str, s: dict[str, Any], with_usage: bool) -> list[str]:
     success, axes, usage = s["success"], s["axes"], s["usage"]
     rate = success["rate"]
     composite = axes.get("composite")
     calls = axes.get("tool_calls")
     cost = usage["cost_usd"]
-    return [
+    row = [
         name,
         str(s["episodes"]),
-        "-" if rate is None else f"{rate:.0%}{_interval(success['ci95'], percent=True)}",
-        " ".join(f"{v:.2f}" for v in s["pass_k"].values() if v is not None) or "-",
-        f"{composite['mean']:.1f}{_interval(composite['ci95'])}" if composite else "-",
+        "-" if rate is None else f"{rate:.0%}",
+        _interval(success["ci95"], percent=True),
+        "/".join(f"{v:.2f}" for v in s["pass_k"].values() if v is not None) or "-",
+        f"{composite['mean']:.1f}" if composite else "-",
+        _interval(composite["ci95"]) if composite else "",
         f"{calls['mean']:.1f}" if calls else "-",
-        f"{usage['total_tokens']:,}",
-        "-" if cost is None else f"${cost:.4f}",
-        str(s["errors"]),
     ]
+    if with_usage:
+        row += [f"{usage['total_tokens']:,}", "-" if cost is None else f"${cost:.4f}"]
+    return [*row, str(s["errors"])]
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
-    """One row per scenario and one overall: success with its 95% interval, pass^1..k,
-    the composite with its interval, tool calls, tokens, cost and errors."""
-    table = Table(title="vei eval")
-    for column in (
-        "scenario",
-        "episodes",
-        "success [95% CI]",
-        "pass^1..k",
-        "composite [95% CI]",
-        "calls",
-        "tokens",
-        "cost",
-        "errors",
-    ):
-        table.add_column(column, overflow="fold")
+    """One row per scenario and one overall: success with its 95% interval, pass^1/.../k,
+    the composite with its 95% interval, tool calls, tokens and cost (when a model was
+    used) and errors."""
+    with_usage = summary["overall"]["usage"]["total_tokens"] > 0
+    table = Table(title="vei eval", box=box.SIMPLE_HEAD, pad_edge=False)
+    columns = ["scenario", "n", "success", "95% CI", "pass^k", "composite", "95% CI", "calls"]
+    columns += ["tokens", "cost"] if with_usage else []
+    for column in [*columns, "err"]:
+        table.add_column(column, no_wrap=True, justify="left" if column == "scenario" else "right")
+    packs = {name.partition("/")[0] for name in summary["scenarios"]}
     for name, scope in summary["scenarios"].items():
-        table.add_row(*_row(name, scope))
+        shown = name.partition("/")[2] if len(packs) == 1 else name
+        table.add_row(*_row(shown, scope, with_usage))
     table.add_section()
-    table.add_row(*_row("[bold]overall", summary["overall"]))
+    table.add_row(*_row("[bold]overall", summary["overall"], with_usage))
     return table
 
 
@@ -209,6 +208,10 @@ def run(
             )
     except (EvalInputError, EvalDirError) as exc:
         raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail(
+            "interrupted; the finished episodes are recorded: rerun to resume", 130
+        ) from None
     if as_json:
         typer.echo(json.dumps(outcome.summary, indent=2, sort_keys=True))
     else:

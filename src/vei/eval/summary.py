@@ -91,6 +91,7 @@ def scope_summary(results: Sequence[EpisodeResult], scope: str) -> dict[str, Any
 def summarise(results: Sequence[EpisodeResult], config: Mapping[str, Any]) -> dict[str, Any]:
     """The summary.json object: the eval's configuration, ``overall`` and each scenario."""
     by_scenario: dict[str, list[EpisodeResult]] = defaultdict(list)
+    results = sorted(results, key=lambda r: r.key)  # the order episodes finished is noise
     for r in results:
         by_scenario[f"{r.pack}/{r.scenario}"].append(r)
     return {
