@@ -97,6 +97,9 @@ def run_program(
             timed_out, returncode = True, None
             _end_group(process.pid)
             process.wait()
+        except BaseException:  # interrupted: the program must not outlive the episode
+            _end_group(process.pid)
+            raise
         if not _wait_group(process.pid, GRACE_S):
             _end_group(process.pid)
     return ProgramRun(returncode, timed_out, log)

@@ -245,7 +245,8 @@ async def run_chat_agent(
     usage, seen, final = Usage(), 0, None
     try:
         for step in range(1, options.max_steps + 1):
-            body = {**params, "messages": messages, "tools": tools, "tool_choice": "auto"}
+            # No tool_choice: "auto" is the default, and some servers refuse it spelled out.
+            body = {**params, "messages": messages, "tools": tools}
             answer, attempts = await chat.complete(body)
             fresh = messages[seen:]  # what this request adds: the task, or tool results
             usage += usage_of(answer, options)

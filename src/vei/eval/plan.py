@@ -83,10 +83,10 @@ def parse_agent(label: str, options: AgentOptions | None = None) -> AgentSpec:
         return AgentSpec(label, "openai", rest, _chat_options(rest, options))
     _refuse(chat_only, label, "openai:MODEL agents")
     if label.startswith("cmd:"):
-        from vei.agents.external import CommandError, program_argv
+        from vei.agents.external import PLACEHOLDERS, CommandError, program_argv
 
         try:
-            program_argv(rest, dict.fromkeys(_PLACEHOLDER_NAMES, "x"))
+            program_argv(rest, dict.fromkeys(PLACEHOLDERS, "x"))
         except CommandError as exc:
             raise EvalInputError(f"--agent: {exc}") from None
         timeout = DEFAULT_TIMEOUT_S if options.timeout_s is None else options.timeout_s
@@ -109,9 +109,6 @@ def parse_agent(label: str, options: AgentOptions | None = None) -> AgentSpec:
         f"--agent: unknown agent {label!r} (allowed: {scripted} | openai:MODEL | "
         'cmd:"COMMAND" | py:module:function)'
     )
-
-
-_PLACEHOLDER_NAMES = ("server", "task", "scenario", "seed", "trial", "run_id")
 
 
 def _refuse(given: Mapping[str, object], label: str, which: str) -> None:

@@ -102,7 +102,11 @@ def run_eval(
 
     if workers < 1:
         raise EvalInputError("--workers: must be at least 1")
+    if backend not in ("local", "ray"):
+        raise EvalInputError(f"--backend: {backend!r} (allowed: local | ray)")
     specs = plan.specs
+    if plan.settings.receipt_key is not None:
+        _key_pem(plan)  # a bad key stops the eval before its directory is claimed
     claim(plan.out, plan.config)
     key_pem = _key_pem(plan)
     with Journal(plan.out) as journal:
@@ -122,10 +126,8 @@ def run_eval(
 
         if backend == "ray":
             run_ray(todo, workers, finished, out=plan.out, key_pem=key_pem, address=ray_address)
-        elif backend == "local":
-            run_local(todo, workers, finished)
         else:
-            raise EvalInputError(f"--backend: {backend!r} (allowed: local | ray)")
+            run_local(todo, workers, finished)
         results = [journal.results[s.key] for s in specs]
     summary = summarise(results, plan.config)
     write_durably(plan.out / SUMMARY, json.dumps(summary, indent=2, sort_keys=True) + "\n")

@@ -47,7 +47,11 @@ def run_local(specs: Sequence[EpisodeSpec], workers: int, on_result: OnResult) -
             for future in done:
                 on_result(future.result())
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # an interrupt stops at once
+        # An interrupt stops at once; the episodes that were running are redone on resume.
+        # (3.11 has no public way to end a pool's workers; 3.14 adds terminate_workers.)
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
 
