@@ -4,6 +4,7 @@ the errors for agents and options that do not exist."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -122,3 +123,21 @@ def test_the_agent_description_keeps_secrets_and_addresses_out() -> None:
     described = json.dumps(parse_agent("openai:m", options).describe())
     assert "sk-secret" not in described and "10.1.2.3" not in described
     assert '"model": "m"' in described
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")  # a zombie is gone
+
+
+@pytest.mark.slow
+def test_a_program_past_its_timeout_is_ended_with_what_it_started(tmp_path: Path) -> None:
+    pidfile = tmp_path / "child.pid"
+    command = f"cmd:sh -c 'sleep 60 & echo $! > {pidfile}; wait'"
+    result = _one(command, tmp_path / "slow", timeout_s=0.5)
+    assert result.error is not None and "did not finish within 0.5 s" in result.error
+    assert not _alive(int(pidfile.read_text()))

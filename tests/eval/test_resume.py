@@ -102,3 +102,12 @@ def test_retry_errors_reruns_only_the_episodes_that_ended_in_an_error(
     again = run_eval(plan, workers=1, retry_errors=True)
     assert again.ran == 1 and all(r.error is None for r in again.results)
     assert len(attempts) == 5
+
+
+def test_an_existing_directory_that_is_no_eval_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "state"
+    (out / "runs" / "procurement-s1-t0").mkdir(parents=True)
+    with pytest.raises(EvalDirError, match="not empty and holds no eval.json"):
+        run_eval(_plan(out, "noop", (1,)), workers=1)
+    assert (out / "runs" / "procurement-s1-t0").is_dir()
+    assert sorted(p.name for p in out.iterdir()) == ["runs"]

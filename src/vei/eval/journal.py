@@ -57,8 +57,10 @@ def claim(out: Path, config: Mapping[str, Any]) -> None:
                 "same arguments and settings, or choose a new --out"
             )
         return
-    if (out / EPISODES).exists():
-        raise EvalDirError(f"{out} has {EPISODES} but no {CONFIG}: not an eval directory")
+    if any(out.iterdir()):  # an eval replaces its own half-made runs: never someone else's
+        raise EvalDirError(
+            f"{out} is not empty and holds no {CONFIG}: not an eval directory; choose a new --out"
+        )
     write_durably(path, json.dumps(wanted, indent=2, sort_keys=True) + "\n")
 
 
