@@ -45,6 +45,7 @@ def test_the_model_completes_procurement_and_every_completion_is_in_the_run(
     assert first["messages"][0]["role"] == "system"
     names = {tool["function"]["name"] for tool in first["tools"]}
     assert {"browser_open", "slack_send_message", "mail_compose", "vei_tick"} <= names
+    assert "vei_reset" not in names
     assert fake.headers[0]["Authorization"] == "Bearer sk-test"
 
     assert result.run_dir is not None

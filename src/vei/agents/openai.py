@@ -2,9 +2,9 @@
 (OpenAI, vLLM, Ollama, LiteLLM, ...).
 
 The model gets the server's instructions as the system message, the scenario's task as the
-user message and every tool the MCP server lists as a function (tool names are already
-``<app>_<verb>``, which these APIs accept). Each tool call it makes goes through the MCP
-client; the result's text goes back as the tool message. The loop ends when the model
+user message and every tool the MCP server lists but ``vei_reset`` as a function (tool names
+are already ``<app>_<verb>``, which these APIs accept). Each tool call it makes goes through
+the MCP client; the result's text goes back as the tool message. The loop ends when the model
 answers without a tool call or the step budget (completions) is spent.
 
 Every completion is written to a JSON Lines file, so a reviewer can read what the model saw
@@ -30,6 +30,7 @@ COMPLETIONS_FILE = "completions.jsonl"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 RECEIPT_META_KEY = "io.vei/receipt"
 MAX_BACKOFF_S = 60.0
+NOT_OFFERED = ("vei_reset",)
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -231,7 +232,8 @@ async def run_chat_agent(
     """Let the model work on ``task`` through ``client`` (connected); every completion is
     appended to ``record``. EndpointError when the endpoint fails for good."""
     listed = await client.list_tools()
-    tools = [tool_function(t) for t in listed.tools]
+    # vei_reset would leave the episode's run for a new one: the harness's tool, not the task's.
+    tools = [tool_function(t) for t in listed.tools if t.name not in NOT_OFFERED]
     messages: list[dict[str, Any]] = []
     if client.instructions:
         messages.append({"role": "system", "content": client.instructions})
