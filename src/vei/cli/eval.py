@@ -172,6 +172,8 @@ def run(
     from vei.eval import AgentOptions, EvalInputError, EvalPlan, parse_agent, run_eval
     from vei.eval.journal import EvalDirError
     from vei.eval.plan import parse_seeds, select_scenarios
+    from vei.eval.runners import BackendError
+    from vei.receipts.signing import SigningKeyError
 
     if agent is None or out is None:
         typer.echo(ctx.get_help())
@@ -194,8 +196,6 @@ def run(
             out,
             settings,
         )
-        if trials < 1:
-            raise EvalInputError("--trials: must be at least 1")
         bar = EvalProgress(console)
         with bar.progress:
             outcome = run_eval(
@@ -206,7 +206,7 @@ def run(
                 retry_errors=retry_errors,
                 reporter=bar,
             )
-    except (EvalInputError, EvalDirError) as exc:
+    except (EvalInputError, EvalDirError, BackendError, SigningKeyError) as exc:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:
         raise _fail(

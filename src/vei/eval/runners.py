@@ -26,6 +26,12 @@ from vei.eval.plan import EpisodeSpec, EvalInputError
 from vei.store.rundir import RUNS
 
 OnResult = Callable[[EpisodeResult], None]
+
+
+class BackendError(RuntimeError):
+    """The backend cannot run episodes (Ray would not start, or its cluster is unreachable)."""
+
+
 KEY_FILE = "receipt-key.pem"
 
 
@@ -124,16 +130,20 @@ def run_ray(
     ray = _ray()
     started_here = not ray.is_initialized()
     if started_here:
-        if address is None:
-            ray.init(
-                num_cpus=workers,
-                _node_ip_address="127.0.0.1",
-                include_dashboard=False,
-                log_to_driver=False,
-                configure_logging=False,
-            )
-        else:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
+        try:
+            if address is None:
+                ray.init(
+                    num_cpus=workers,
+                    _node_ip_address="127.0.0.1",
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    configure_logging=False,
+                )
+            else:
+                ray.init(address=address, log_to_driver=False, configure_logging=False)
+        except Exception as exc:  # Ray raises many kinds; the user needs to know which Ray
+            where = address or "a local Ray on 127.0.0.1"
+            raise BackendError(f"--backend ray: cannot start or join {where}: {exc}") from None
     try:
         task = ray.remote(num_cpus=1)(episode_in_scratch)
         queue: Iterator[EpisodeSpec] = iter(specs)
