@@ -3,7 +3,8 @@ two workers, against a floor measured in the same run.
 
 The floor is a bare in-process Session: the same oracle script over the in-process MCP
 client on an in-memory world, with no run directory, no verification, no scoring and no
-journal. The eval figures are whole ``run_eval`` calls (planning, the spawn pool's start
+journal. The floor of the scaling ratio is what the machine gives two processes at that
+moment: a pure-Python loop in one process against the same loop in two (spawned) processes. The eval figures are whole ``run_eval`` calls (planning, the spawn pool's start
 for two workers, SQLite runs with durability ``full``, verification, scoring, the fsynced
 journal and the summary). Every figure is the best of a few rounds; nothing is asserted.
 
@@ -39,21 +40,15 @@ def _episodes(seeds: int) -> list[tuple[str, int]]:
 
 def bare_sessions(seeds: int) -> float:
     """Episodes per second of the oracle on bare in-process Sessions (the floor)."""
-    from mcp import Client
-
-    from vei.adapters.mcp import build_server
-    from vei.agents.base import ToolClient
-    from vei.agents.oracle import oracle
     from vei.config import Settings
+    from vei.eval.drivers import drive_scripted
     from vei.scenarios import load_scenario
     from vei.session import Session
 
     async def one(name: str, seed: int) -> None:
         scenario = load_scenario(name)
         session = Session(Settings(seed=seed, scenario=name), scenario=scenario)
-        tools = ToolClient(Client(build_server(session), cache=None))
-        async with tools.client:
-            await oracle(tools, scenario.spec)
+        await drive_scripted("oracle", session, scenario)
         session.close()
 
     episodes = _episodes(seeds)
@@ -63,35 +58,77 @@ def bare_sessions(seeds: int) -> float:
     return len(episodes) / (time.perf_counter() - started)
 
 
-def eval_run(seeds: int, workers: int, workdir: Path) -> float:
-    """Episodes per second of a whole ``run_eval`` of the oracle on the core pack."""
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cpu_loops(processes: int, loops: int = 8, size: int = 1_000_000) -> float:
+    """Loops per second of a pure-Python loop in ``processes`` spawned processes (the pool
+    is started before the clock, so this is the machine's parallelism, not start-up)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        list(pool.map(_burn, [1] * processes))
+        started = time.perf_counter()
+        list(pool.map(_burn, [size] * loops))
+        return loops / (time.perf_counter() - started)
+
+
+class _Clock:
+    """A reporter that notes when each episode finished."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def start(self, pending: int, done: int) -> None:
+        pass
+
+    def advance(self, result: Any) -> None:
+        self.times.append(time.perf_counter())
+
+
+def eval_run(seeds: int, workers: int, workdir: Path) -> tuple[float, float]:
+    """Episodes per second of a whole ``run_eval`` of the oracle on the core pack, and in
+    the steady state: from the ``workers``-th finished episode to the last, which leaves
+    out planning and the start of the pool."""
     from vei.eval import EvalPlan, parse_agent, run_eval, select_scenarios
 
     out = Path(tempfile.mkdtemp(prefix=f"eval-w{workers}-", dir=workdir))
-    plan = EvalPlan(
-        parse_agent("oracle"), select_scenarios("core"), list(range(1, seeds + 1)), 1, out
-    )
+    seed_list = list(range(1, seeds + 1))
+    plan = EvalPlan(parse_agent("oracle"), select_scenarios("core"), seed_list, 1, out)
+    clock = _Clock()
     started = time.perf_counter()
-    outcome = run_eval(plan, workers=workers)
+    outcome = run_eval(plan, workers=workers, reporter=clock)
     elapsed = time.perf_counter() - started
     if not all(r.success for r in outcome.results):  # a broken oracle would measure nothing
         raise RuntimeError("the oracle failed an episode; the figures would be meaningless")
-    return len(outcome.results) / elapsed
+    n, times = len(clock.times), clock.times
+    steady = (n - workers) / (times[-1] - times[workers - 1]) if n > workers else 0.0
+    return len(outcome.results) / elapsed, steady
 
 
 def measure(
     seeds: int, repeats: int, workdir: Path, log: Callable[[str], None]
 ) -> dict[str, float]:
-    """The best of ``repeats`` rounds of every figure, each round measuring each once."""
-    measurements: dict[str, Callable[[], float]] = {
-        "floor.bare_session": lambda: bare_sessions(seeds),
+    """The best of ``repeats`` rounds of every figure, each round measuring each once;
+    ``eval.*.steady`` are the steady-state rates of the same eval runs."""
+    measurements: dict[str, Callable[[], tuple[float, ...]]] = {
+        "floor.bare_session": lambda: (bare_sessions(seeds),),
+        "floor.cpu_1": lambda: (cpu_loops(1),),
+        "floor.cpu_2": lambda: (cpu_loops(2),),
         "eval.workers_1": lambda: eval_run(seeds, 1, workdir),
         "eval.workers_2": lambda: eval_run(seeds, 2, workdir),
     }
     figures: dict[str, float] = {}
     for round_number in range(1, repeats + 1):
         for name, run in measurements.items():
-            figures[name] = max(figures.get(name, 0.0), run())
+            for suffix, value in zip(("", ".steady"), run(), strict=False):
+                figures[name + suffix] = max(figures.get(name + suffix, 0.0), value)
         log(
             f"  round {round_number}/{repeats}: "
             + ", ".join(f"{k} {v:.1f}/s" for k, v in figures.items())
@@ -111,6 +148,10 @@ def report(figures: dict[str, float], seeds: int, repeats: int) -> dict[str, Any
         "repeats": repeats,
         "figures": figures,
         "scaling_2_over_1": two / one,
+        "steady_scaling_2_over_1": (
+            figures["eval.workers_2.steady"] / figures["eval.workers_1.steady"]
+        ),
+        "cpu_scaling_2_over_1": figures["floor.cpu_2"] / figures["floor.cpu_1"],
         "eval_1_over_floor": one / bare,
         "overhead_ms_per_episode": (1 / one - 1 / bare) * 1000,
         "machine": {
@@ -139,7 +180,9 @@ def main() -> None:
     print(
         f"{result['episodes']} episodes: floor {figures['floor.bare_session']:.1f}/s, "
         f"1 worker {figures['eval.workers_1']:.1f}/s, 2 workers {figures['eval.workers_2']:.1f}/s; "
-        f"scaling {result['scaling_2_over_1']:.2f}x, overhead {result['overhead_ms_per_episode']:.1f} ms/episode"
+        f"scaling {result['scaling_2_over_1']:.2f}x, steady {result['steady_scaling_2_over_1']:.2f}x "
+        f"(a CPU loop: {result['cpu_scaling_2_over_1']:.2f}x), "
+        f"overhead {result['overhead_ms_per_episode']:.1f} ms/episode"
     )
 
 

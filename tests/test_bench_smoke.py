@@ -65,7 +65,16 @@ def test_the_bare_server_answers_its_noop_tool() -> None:
 @pytest.mark.slow
 def test_the_eval_bench_measures_every_figure(tmp_path: Path) -> None:
     figures = eval_throughput.measure(1, 1, tmp_path, lambda line: None)
-    assert set(figures) == {"floor.bare_session", "eval.workers_1", "eval.workers_2"}
+    assert set(figures) == {
+        "floor.bare_session",
+        "floor.cpu_1",
+        "floor.cpu_2",
+        "eval.workers_1",
+        "eval.workers_1.steady",
+        "eval.workers_2",
+        "eval.workers_2.steady",
+    }
     assert all(value > 0 for value in figures.values())
     result = eval_throughput.report(figures, 1, 1)
+    assert result["steady_scaling_2_over_1"] > 0
     assert result["episodes"] == 5 and result["scaling_2_over_1"] > 0
