@@ -38,9 +38,9 @@ async def run_in_process(agent: str, scenario: Scenario, settings: Settings) -> 
     session = Session(settings, scenario=scenario)
     tools = ToolClient(Client(build_server(session), cache=None))
     async with tools.client:
-        await AGENTS[agent](tools, scenario.spec)
+        await AGENTS[agent](tools, session.scenario)
     world = session.world
-    report = score_world(scenario.spec, world)
+    report = score_world(session.scenario.spec, world)
     run_dir = session.run_dir
     session.close()
     return AgentRun(world.run_id, run_dir, report, tools.calls)
@@ -59,5 +59,5 @@ async def run_over_stdio(agent: str, scenario: Scenario, settings: Settings, run
     The run is persisted under ``settings.state_dir``; score it with ``score_store``."""
     tools = ToolClient(Client(serve_command(settings, run_id), cache=None))
     async with tools.client:
-        await AGENTS[agent](tools, scenario.spec)
+        await AGENTS[agent](tools, scenario.for_seed(settings.seed))
     return tools.calls

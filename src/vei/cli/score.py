@@ -32,6 +32,8 @@ def print_report(report: ScoreReport, console: Console) -> None:
         refs = ", ".join(f"event {s}" for s in evidence["events"][:3])
         if evidence["receipts"]:
             refs += " · receipt " + ", ".join(str(r) for r in evidence["receipts"][:3])
+        if not row["met"] and row.get("why"):
+            refs = f"{row['why']}" + (f" ({refs})" if refs else "")
         table.add_row(
             row["description"], "[green]yes[/]" if row["met"] else "[red]no[/]", refs or "-"
         )

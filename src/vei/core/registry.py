@@ -35,6 +35,8 @@ class ToolSpec:
 
     ``latency_ms`` is the virtual time a call costs, ``cost_cents`` its synthetic price.
     A ``control`` tool's handler receives the World itself instead of a state view.
+    ``records`` marks a read that records what the agent was shown (``browser_find``):
+    it emits events of its twin that change no state, so the log knows what was seen.
     """
 
     name: str
@@ -45,6 +47,7 @@ class ToolSpec:
     scopes: tuple[str, ...] = ()
     latency_ms: int = 0
     cost_cents: int = 0
+    records: bool = False
     schema: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:

@@ -34,6 +34,10 @@ NAVIGATED = "browser.navigated"
 PAGE_READ = "browser.page_read"
 """The agent read a page in full (``browser_read``). data: ``url``, ``title``."""
 
+PAGE_SEARCHED = "browser.page_searched"
+"""The agent searched the open page (``browser_find``) and was shown what matched. data:
+``url``, ``query``, ``paragraphs`` (indices of the paragraphs shown). Changes no state."""
+
 FIELD_TYPED = "browser.field_typed"
 """A form field's draft value was set. data: ``url``, ``form_id``, ``field_id``, ``name``,
 ``value`` ("" clears it)."""

@@ -24,6 +24,7 @@ from vei.twins.browser.state import (
     FORM_SUBMITTED,
     NAVIGATED,
     PAGE_READ,
+    PAGE_SEARCHED,
     next_history,
     normalize_url,
     page_elements,
@@ -192,6 +193,9 @@ def find_on_page(state: State, args: FindArgs, ctx: CallContext) -> dict[str, An
         for index, text in enumerate(paragraphs(page["text"]), start=1)
         if all(word in text.lower() for word in words)
     ]
+    if found:
+        shown = {"url": page["url"], "query": args.query, "paragraphs": [p["index"] for p in found]}
+        ctx.emit(PAGE_SEARCHED, shown)
     return {"url": page["url"], "query": args.query, "elements": elements, "paragraphs": found}
 
 
@@ -351,6 +355,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "read",
         find_on_page,
         latency_ms=100,
+        records=True,
     ),
     _tool(
         "browser_click",
