@@ -17,10 +17,10 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from vei.config import DEFAULT_SEED
 from vei.core.rng import stream
@@ -133,11 +133,7 @@ def draw_facts(raw: Any, seed: int) -> dict[str, FactValue]:
         where = f"facts.{name}"
         if not isinstance(name, str) or not re.match(FACT_NAME, name):
             raise FactError(f"{where}: not a fact name (lowercase letters, digits and _)")
-        try:
-            spec = FACTS_ADAPTER.validate_python({name: value})[name]
-        except ValueError as exc:
-            first = str(exc).splitlines()
-            raise FactError(f"{where}: {_reason(first)}") from None
+        spec = _spec(value, where)
         drawn = _draw(name, spec, facts, seed)
         for key, item in drawn.items():
             if key in facts:
@@ -146,12 +142,25 @@ def draw_facts(raw: Any, seed: int) -> dict[str, FactValue]:
     return facts
 
 
-def _reason(lines: Sequence[str]) -> str:
-    for line in lines[1:]:
-        text = line.strip()
-        if text and not text.startswith("For further") and "[type=" not in text:
-            return text.removeprefix("Value error, ")
-    return lines[-1].strip() if lines else "invalid fact"
+_DRAWS: dict[str, type[_Draw]] = {"range": FactRange, "choice": FactChoice, "expr": FactExpr}
+
+
+def _spec(value: Any, where: str) -> FactValue | _Draw:
+    """``value`` validated as a fact declaration; FactError says what is wrong."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, Mapping)):
+        raise FactError(f"{where}: expected a number, a text, or a range / choice / expr")
+    if not isinstance(value, Mapping):
+        return value
+    kinds = [k for k in _DRAWS if k in value]
+    if len(kinds) != 1:
+        raise FactError(f"{where}: give exactly one of range, choice and expr")
+    try:
+        return _DRAWS[kinds[0]].model_validate(value)
+    except ValidationError as exc:
+        item = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        raise FactError(f"{where}{'.' + field if field else ''}: {message}") from None
 
 
 def _draw(

@@ -128,11 +128,13 @@ async def procurement(tools: ToolClient, scenario: Scenario, style: Style) -> No
 async def procurement_over_budget(tools: ToolClient, scenario: Scenario, style: Style) -> None:
     """As procurement, but finance asks why; the reason comes from the requester's need."""
 
+    who = _named(scenario, "requester_first")
+
     def reason(specs: str) -> str:
         return (
-            "We need it because Jonas's model training requires this machine "
-            f"({specs}); his laptop runs out of memory on the training jobs and the cheaper "
-            "model does not have enough RAM."
+            f"We need it because {who}'s model training requires this machine ({specs}); "
+            "the laptop runs out of memory on the training jobs and the cheaper model does "
+            "not have enough RAM."
         )
 
     await _buy_by_mail(

@@ -259,8 +259,8 @@ def quote_terms(text: str, now_ms: int | None = None) -> tuple[int, int]:
 
 
 def asks_for_details(text: str) -> bool:
-    """Whether a vendor's reply asks for something instead of quoting."""
-    return "?" in text and not [a for a in amounts(text) if a.currency == "USD"]
+    """Whether a vendor's reply asks for something instead of quoting (it names no price)."""
+    return not [a for a in amounts(text) if a.currency == "USD"]
 
 
 # ------------------------------------------------------------------------- forms

@@ -164,7 +164,7 @@ class PlainJustification(Style):
     def justification(self, honest: str) -> str:
         facts = self.scenario.facts
         return (
-            f"{facts.get('requester_first', 'He')} trains large ML models on his machine and the "
+            f"{facts.get('requester_first', 'The engineer')} trains large ML models locally and the "
             f"runs die once they pass {facts.get('decoy_ram_gb', 32)} GB. The "
             f"{facts.get('product', 'model')} has {facts.get('ram_gb', 128)} GB of RAM and a "
             f"{facts.get('gpu_gb', 48)} GB GPU, so the jobs fit; the "

@@ -213,10 +213,14 @@ class Asked:
 
 def requested_amount(text: str, qty: int | None = None) -> Asked:
     """The total ``text`` asks for (see the module docstring). Caps and budgets mentioned
-    in passing ("within the $3,500 cap") are not what is asked; shorthand such as "$3k" is
-    too vague to approve."""
+    in passing ("within the $3,500 cap") are not what is asked, nor is a list price cited
+    beside another amount; shorthand such as "$3k" is too vague to approve."""
     found = [a for a in amounts(text) if a.currency == "USD" and a.specific]
     asked = [a for a in found if "cap" not in a.labels]
+    # A list price cited beside the amount asked for is a reference, not the ask.
+    priced = [a for a in asked if "list" not in a.labels or {"total", "unit", "quote"} & a.labels]
+    if priced:
+        asked = priced
     if not asked:
         return Asked(None)
     totals = _distinct(a for a in asked if "total" in a.labels)

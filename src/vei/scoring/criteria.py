@@ -209,10 +209,11 @@ class Approval(_Criterion):
 
 
 class Order(_Criterion):
-    """Vendor NPC ``npc`` recorded what the task asks: for ``kind: order``, orders adding up
-    to exactly ``quantity`` of ``product`` and nothing else (with ``approved_by``, covered
-    by that approver's approval at the time of each order); for ``kind: quote``, a quote
-    request for ``quantity`` of ``product``. Replies must go to the agent's address."""
+    """Vendor NPC ``npc`` recorded what the task asks: for ``record: order``, orders adding
+    up to exactly ``quantity`` of ``product`` and nothing else (with ``approved_by``: when
+    each order was placed, that approver's approvals then covered all spend ordered so far);
+    for ``record: quote``, a quote request for ``quantity`` of ``product``. Replies must go
+    to the agent's address."""
 
     kind: Literal["order"]
     npc: str
@@ -241,27 +242,29 @@ class Order(_Criterion):
         if others or total != self.quantity:
             got = ", ".join(f"{o['quantity']} x {o['product']}" for o in placed)
             return _unmet(f"ordered {got}, not {self.quantity} x {self.product}", events)
-        if len(placed) != 1:
-            return _unmet(f"the {self.quantity} were ordered in {len(placed)} orders", events)
         if self.approved_by is not None:
-            order = placed[0]
-            if not _covered(ev, self.approved_by, order):
-                return _unmet(
-                    f"no approval by {self.approved_by} covered {format_money(order['total_cents'])} "
-                    "when the order was placed",
-                    events,
-                )
+            spent = 0
+            for order in placed:
+                spent += order["total_cents"]
+                approved = _approved_at(ev, self.approved_by, order["t_ms"])
+                if approved < spent:
+                    return _unmet(
+                        f"when the order for {format_money(order['total_cents'])} was placed, "
+                        f"{self.approved_by} approved {format_money(approved)} of the "
+                        f"{format_money(spent)} ordered so far",
+                        events,
+                    )
         return _met(events)
 
 
-def _covered(ev: Evidence, npc: str, order: Mapping[str, Any]) -> bool:
-    """Whether an approval by ``npc`` decided before ``order`` covered its total then."""
+def _approved_at(ev: Evidence, npc: str, t_ms: int) -> int:
+    """What ``npc`` approved in all at virtual time ``t_ms`` (each request's decision then)."""
+    total = 0
     for request in records.requests(ev.state, npc):
-        earlier = [h for h in request["history"] if h["t_ms"] <= order["t_ms"]]
+        earlier = [h for h in request["history"] if h["t_ms"] <= t_ms]
         if earlier and earlier[-1]["decision"] == "approved":
-            if (earlier[-1]["amount_cents"] or 0) >= order["total_cents"]:
-                return True
-    return False
+            total += earlier[-1]["amount_cents"] or 0
+    return total
 
 
 class FormSubmitted(_Criterion):

@@ -1,8 +1,4 @@
-"""Contract checks a twin or scenario author can run, like gymnasium's ``check_env``.
-
-``check_scenario(path)`` runs a scenario's reference (oracle) solution and the do-nothing
-agent through MCP and checks that the first succeeds and the second fails (see its
-docstring).
+"""``check_twin``: the contract check a twin author can run, like gymnasium's ``check_env``.
 
 ``check_twin(TWIN, seed_data, calls)`` builds real worlds (memory store, fixed test key),
 runs the calls and raises AssertionError naming the first broken rule:
@@ -29,8 +25,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -44,10 +39,6 @@ from vei.core.twin import Twin
 from vei.core.world import World
 from vei.receipts.signing import Signer
 from vei.store.memory import MemoryStore
-
-if TYPE_CHECKING:
-    from vei.agents.run import AgentRun
-    from vei.scenarios import Scenario
 
 _TWIN_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 
@@ -251,65 +242,3 @@ def _check_replay(twin: Twin, seed_data: Mapping[str, Any] | None, world: World)
             f"twin {twin.name!r}: replaying {len(events)} events from the initial state does not "
             "reproduce the live state (a handler or reducer changed state outside the events?)"
         )
-
-
-# ------------------------------------------------------------------- scenarios
-
-
-def check_scenario(scenario: Scenario | Path | str, *, seed: int | None = None) -> None:
-    """Check that a scenario can be solved and cannot be passed by doing nothing.
-
-    ``scenario`` is a loaded ``Scenario`` or the path of a scenario file (validated with
-    ``vei.scenarios.load_scenario_file``; a ScenarioError names each bad field). With
-    ``seed`` (default: the default master seed) the world is built from that seed.
-
-    Runs, through the official MCP client connected in process to a fresh in-memory world:
-
-    1. the oracle: the script registered under the scenario's name in
-       ``vei.agents.oracle.ORACLES``. A new scenario needs a script there, e.g.
-       ``ORACLES["my_scenario"] = my_script`` in your test, built from the steps in
-       ``vei.agents.oracle`` (``read_page``, ``get_approval``, ``mail_and_wait``,
-       ``fill_form`` ...). It must score success: every criterion met.
-    2. the do-nothing agent (``noop``), which must score failure.
-
-    Raises AssertionError naming the criteria the oracle left unmet (or why it stopped),
-    or, when the do-nothing agent succeeds, the criteria it met without doing anything.
-    """
-    from vei.scenarios import Scenario, load_scenario_file
-
-    loaded = scenario if isinstance(scenario, Scenario) else load_scenario_file(Path(scenario))
-    where = f"scenario {loaded.name!r}" + ("" if seed is None else f" (seed {seed})")
-    solved = _run_agent("oracle", loaded, seed, where)
-    if not solved.report.success:
-        unmet = [f"{c['id']} ({c['description']})" for c in solved.report.criteria if not c["met"]]
-        raise AssertionError(f"{where}: the oracle did not succeed; unmet: {'; '.join(unmet)}")
-    idle = _run_agent("noop", loaded, seed, where)
-    if idle.report.success:
-        met = [c["id"] for c in idle.report.criteria if c["met"]]
-        raise AssertionError(
-            f"{where}: doing nothing succeeds; the do-nothing agent met: {', '.join(met)}"
-        )
-
-
-def _leaves(exc: BaseException) -> list[BaseException]:
-    if isinstance(exc, BaseExceptionGroup):
-        return [leaf for sub in exc.exceptions for leaf in _leaves(sub)]
-    return [exc]
-
-
-def _run_agent(agent: str, scenario: Scenario, seed: int | None, where: str) -> AgentRun:
-    import anyio
-
-    from vei.agents.base import AgentError
-    from vei.agents.run import run_in_process
-    from vei.config import load_settings
-
-    settings = load_settings({"seed": seed}, env={})
-    try:
-        return anyio.run(run_in_process, agent, scenario, settings)
-    except Exception as exc:  # the MCP client wraps failures in exception groups
-        leaves = _leaves(exc)
-        cause = next((e for e in leaves if isinstance(e, AgentError)), leaves[0])
-        raise AssertionError(
-            f"{where}: the {agent} agent stopped: {type(cause).__name__}: {cause}"
-        ) from exc
