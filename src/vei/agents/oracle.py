@@ -118,8 +118,7 @@ async def wait_for_mail(tools: ToolClient, match: MailMatch) -> dict[str, Any]:
         return str(hits[0]["id"]) if hits else None
 
     message_id: str = await tools.wait_for(arrived)
-    opened = await tools.call("mail_open", {"id": message_id})
-    message: dict[str, Any] = opened["message"]
+    message: dict[str, Any] = await tools.call("mail_open", {"id": message_id})
     return message
 
 
