@@ -36,7 +36,7 @@ def _current(world: World) -> str | None:
 def _ids(outline: dict[str, Any]) -> list[str]:
     ids = [n["id"] for n in outline["links"] + outline["buttons"]]
     for form in outline["forms"]:
-        ids += [form["id"], *(f["id"] for f in form["fields"]), form["submit"]["id"]]
+        ids += [form["id"], *(f["id"] for f in form["fields"]), form["submit_id"]]
     return ids
 
 
@@ -100,7 +100,7 @@ def test_open_returns_an_outline_with_node_ids() -> None:
         {"id": "button-1", "text": "Download as PDF", "action": "download:purchasing-policy.pdf"}
     ]
     form = opened["forms"][0]
-    assert form["submit"] == {"id": "submit-purchase-request", "text": "Send request"}
+    assert (form["submit_id"], form["submit_text"]) == ("submit-purchase-request", "Send request")
     fields = [f["id"] for f in form["fields"]]
     assert fields[:2] == ["field-purchase-request-email", "field-purchase-request-item"]
     assert "text" not in opened and opened["can_go_back"] is False

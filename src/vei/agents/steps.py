@@ -224,9 +224,7 @@ async def wait_for_mail(tools: ToolClient, style: Style, match: MailMatch) -> di
         return str(hits[0]["id"]) if hits else None
 
     message_id: str = await tools.wait_for(arrived)
-    opened = await tools.call("mail_open", {"id": message_id})
-    message: dict[str, Any] = opened.get("message", opened)
-    return message
+    return await tools.call("mail_open", {"id": message_id})
 
 
 async def _mail_from_ticks(tools: ToolClient, match: MailMatch) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 runs the calls and raises AssertionError naming the first broken rule:
 
 - the twin's name is one lowercase word and every tool is ``<twin>_<verb>``, of kind read or
-  write, with a description, an object schema and a description on every argument;
+  write, with a description that says what it returns ("Returns ..."), an object schema
+  and a description on every argument;
 - reducers handle only the twin's own event kinds and touch only ``state[<twin>]``;
 - the initial state is canonical JSON and the same on every call;
 - a handler never mutates the state it is given, and gives the same result and events for
@@ -95,6 +96,8 @@ def _check_declaration(twin: Twin) -> None:
             raise AssertionError(f"{where}: a twin tool is read or write, not {spec.kind!r}")
         if not spec.description.strip():
             raise AssertionError(f"{where}: no description")
+        if "Returns" not in spec.description:
+            raise AssertionError(f"{where}: the description does not say what it returns")
         if spec.schema.get("type") != "object":
             raise AssertionError(f"{where}: argument schema is not an object schema")
         for arg, prop in spec.schema.get("properties", {}).items():
