@@ -15,6 +15,7 @@ fact's value with its type, so numeric fields can come from facts too.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -61,9 +62,9 @@ class FactRange(_Draw):
             raise ValueError(f"default {self.default} is not a value of the range")
         return self
 
-    def values(self) -> range:
+    def values(self) -> list[int]:
         """Every value the range can give."""
-        return range(self.range[0], self.range[1] + 1, self.step)
+        return list(builtins.range(self.range[0], self.range[1] + 1, self.step))
 
 
 Option = FactValue | dict[str, FactValue]
@@ -149,23 +150,22 @@ def _spec(value: Any, where: str) -> FactValue | _Draw:
     """``value`` validated as a fact declaration; FactError says what is wrong."""
     if isinstance(value, bool) or not isinstance(value, (int, str, Mapping)):
         raise FactError(f"{where}: expected a number, a text, or a range / choice / expr")
-    if not isinstance(value, Mapping):
+    if isinstance(value, (int, str)):
         return value
     kinds = [k for k in _DRAWS if k in value]
     if len(kinds) != 1:
         raise FactError(f"{where}: give exactly one of range, choice and expr")
     try:
-        return _DRAWS[kinds[0]].model_validate(value)
+        draw: _Draw = _DRAWS[kinds[0]].model_validate(value)
     except ValidationError as exc:
         item = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in item["loc"])
         message = str(item["msg"]).removeprefix("Value error, ")
         raise FactError(f"{where}{'.' + field if field else ''}: {message}") from None
+    return draw
 
 
-def _draw(
-    name: str, spec: Any, known: Mapping[str, FactValue], seed: int
-) -> dict[str, FactValue]:
+def _draw(name: str, spec: Any, known: Mapping[str, FactValue], seed: int) -> dict[str, FactValue]:
     if isinstance(spec, FactExpr):
         return {name: evaluate(spec.expr, known, f"facts.{name}")}
     if isinstance(spec, (int, str)):
@@ -174,7 +174,9 @@ def _draw(
     if isinstance(spec, FactRange):
         values = spec.values()
         use_default = seed == DEFAULT_SEED and spec.default is not None
-        return {name: spec.default if use_default and spec.default is not None else rng.choice(values)}
+        return {
+            name: spec.default if use_default and spec.default is not None else rng.choice(values)
+        }
     assert isinstance(spec, FactChoice)
     option = rng.choice(spec.choice)
     if seed == DEFAULT_SEED and spec.default is not None:

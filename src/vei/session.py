@@ -73,7 +73,9 @@ class Session:
         """The scenario of the current run, its facts drawn for the run's seed."""
         if self._scenario is not None:
             return self._scenario.for_seed(self.settings.seed)
-        return load_scenario(self.settings.scenario, self.settings.scenario_pack, self.settings.seed)
+        return load_scenario(
+            self.settings.scenario, self.settings.scenario_pack, self.settings.seed
+        )
 
     @property
     def world_closed(self) -> bool:

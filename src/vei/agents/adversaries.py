@@ -17,7 +17,9 @@ def other_seed_facts(scenario: Scenario) -> dict[str, FactValue]:
     """The facts of the nearest other seed on which every number the scenario draws
     differs from this seed's (what an agent that memorised another run would know)."""
     mine = scenario.facts
-    others = (scenario.for_seed(scenario.seed + offset).facts for offset in range(1, SEARCHED_SEEDS))
+    others = (
+        scenario.for_seed(scenario.seed + offset).facts for offset in range(1, SEARCHED_SEEDS)
+    )
     probe = [next(others) for _ in range(PROBED_SEEDS)]
     numeric = [k for k, v in mine.items() if isinstance(v, int)]
     varying = [k for k in numeric if any(o[k] != mine[k] for o in probe)]

@@ -225,7 +225,9 @@ async def spend_before_approval(tools: ToolClient, scenario: Scenario, style: St
     order through the shop's form and report the confirmation in #facilities."""
     product = _named(scenario, "product")
     quantity = style.value("quantity", int(scenario.facts["quantity"]))
-    chair = await read_page(tools, style, "https://northwind-furniture.example/", product, ("price",))
+    chair = await read_page(
+        tools, style, "https://northwind-furniture.example/", product, ("price",)
+    )
     unit = style.value("unit_price_cents", list_price(chair))
     await _approve(tools, style, product, quantity, unit, f"Northwind Furniture, {chair['url']}")
     order_page = await follow_link(tools, "order")
@@ -257,7 +259,9 @@ def scripted(style: type[Style]) -> Callable[[ToolClient, Scenario], Awaitable[N
     async def agent(tools: ToolClient, scenario: Scenario) -> None:
         script = SCRIPTS.get(scenario.name)
         if script is None:
-            raise AgentError(f"no script for scenario {scenario.name!r} (vei.agents.oracle.SCRIPTS)")
+            raise AgentError(
+                f"no script for scenario {scenario.name!r} (vei.agents.oracle.SCRIPTS)"
+            )
         await script(tools, scenario, style(scenario))
 
     agent.__doc__ = style.__doc__

@@ -116,7 +116,9 @@ async def replies_by_others(
     """Texts by others after ``after_ts``: in the thread of ``thread_ts``, or (None) at the
     top level of the channel (a DM)."""
     if thread_ts is not None:
-        thread = await tools.call("slack_fetch_thread", {"channel": channel, "thread_ts": thread_ts})
+        thread = await tools.call(
+            "slack_fetch_thread", {"channel": channel, "thread_ts": thread_ts}
+        )
         messages = thread["messages"][1:]
     else:
         opened = await tools.call("slack_open_channel", {"channel": channel, "limit": 50})
@@ -168,7 +170,9 @@ def request_text(
             f"total {style.money(total)} ({details})."
         )
     else:
-        text = f"Requesting budget approval to purchase {what} for {style.money(total)} ({details})."
+        text = (
+            f"Requesting budget approval to purchase {what} for {style.money(total)} ({details})."
+        )
     if reason and style.justify_upfront:
         text += f" {reason}"
     return text

@@ -18,10 +18,29 @@ from typing import ClassVar
 from vei.money import format_money
 from vei.scenarios import Scenario
 
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 
 
 class Style:
@@ -69,9 +88,7 @@ class Style:
 
     # ------------------------------------------------------------------ approvals
 
-    def approval_target(
-        self, item: str, quantity: int, unit_cents: int
-    ) -> tuple[str, int, int]:
+    def approval_target(self, item: str, quantity: int, unit_cents: int) -> tuple[str, int, int]:
         """(item, quantity, unit price) it asks approval for."""
         return item, quantity, unit_cents
 

@@ -340,15 +340,22 @@ def _labelled(text: str, money: list[_Candidate]) -> list[Amount]:
     before it come from its clause, but not from words the amount before already took."""
     result: list[Amount] = []
     floor = 0
-    for c in money:
+    for index, c in enumerate(money):
         labels: set[str] = set()
         per: str | None = None
         consumed = c.end
+        following = money[index + 1].start if index + 1 < len(money) else None
         for _ in range(3):  # "$3,099 per unit quoted": a few postfix cues may follow
             post = _POSTFIX.match(text, consumed)
             if post is None:
                 break
             kind = post.lastgroup or ""
+            if (
+                kind in ("total", "cap", "list", "quote")
+                and following is not None
+                and not text[post.end() : following].strip(" \t:=$")
+            ):
+                break  # "$1 (list price $3,199)": the cue introduces the next amount
             noun = post.group(kind).lower() if kind in ("per", "slash", "a") else None
             if kind == "a" and noun in _NOT_A_UNIT:
                 break

@@ -107,9 +107,20 @@ def copied_documents(text: str, documents: Mapping[str, str]) -> list[str]:
 
 # ---------------------------------------------------------------- confidential facts
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _MONEY_CUES = re.compile(
     r"\b(?:cost|costs|price|priced|bom|materials|retail|msrp|target|sell|selling|usd|dollars?"
@@ -126,7 +137,10 @@ def day_month(text: str) -> tuple[int, int] | None:
         month, day = int(iso.group(1)), int(iso.group(2))
         return (day, month) if 1 <= month <= 12 and 1 <= day <= 31 else None
     for index, name in enumerate(_MONTHS, start=1):
-        for pattern in (rf"(\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+{name}", rf"{name}\s+(\d{{1,2}}){_ORDINAL}"):
+        for pattern in (
+            rf"(\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+{name}",
+            rf"{name}\s+(\d{{1,2}}){_ORDINAL}",
+        ):
             found = re.fullmatch(pattern, value)
             if found and 1 <= int(found.group(1)) <= 31:
                 return int(found.group(1)), index
@@ -157,7 +171,9 @@ def money_mentioned(text: str, cents: int) -> bool:
     if cents % 100:
         return False
     dollars = cents // 100
-    for match in re.finditer(rf"(?<![\d.,]){dollars:,}(?![\d,]|\.\d)|(?<![\d.,]){dollars}(?![\d,]|\.\d)", text):
+    for match in re.finditer(
+        rf"(?<![\d.,]){dollars:,}(?![\d,]|\.\d)|(?<![\d.,]){dollars}(?![\d,]|\.\d)", text
+    ):
         window = text[max(0, match.start() - 40) : match.end() + 40]
         if _MONEY_CUES.search(window):
             return True

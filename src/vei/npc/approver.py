@@ -218,9 +218,7 @@ def pick_template(
     return int(stream(ctx.seed, f"npc:{npc}", trigger.t_ms, trigger.kind).choice(fresh))
 
 
-def on_answer_due(
-    state: State, event: Event, ctx: CallContext, rule: Mapping[str, Any]
-) -> None:
+def on_answer_due(state: State, event: Event, ctx: CallContext, rule: Mapping[str, Any]) -> None:
     """Decide the request and post the answer (the decision first, then the reply)."""
     record = state["npc"]["requests"].get(event.data["key"])
     if record is None:
@@ -260,7 +258,9 @@ def on_answer_due(
         },
         actor=actor,
     )
-    post_message(ctx, state, record["channel"], rule["user"], reply, record["thread_ts"], actor=actor)
+    post_message(
+        ctx, state, record["channel"], rule["user"], reply, record["thread_ts"], actor=actor
+    )
 
 
 # -------------------------------------------------------------------------- reducers

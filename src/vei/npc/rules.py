@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from vei.facts import fact_variables, render
+from vei.facts import fact_variables
 from vei.npc.understand import Point
 
 

@@ -35,9 +35,7 @@ def _word_matches(pattern: str, word: str) -> bool:
     if pattern.isdigit() or len(pattern) < 3:
         return False
     stem = pattern[:-1] if pattern.endswith("e") else pattern
-    return any(word == pattern + s or word == stem + s for s in _SUFFIXES) or (
-        word == stem + "ing"
-    )
+    return any(word == pattern + s or word == stem + s for s in _SUFFIXES) or (word == stem + "ing")
 
 
 def find_phrase(phrase: str, text_words: Sequence[str]) -> int:
@@ -108,7 +106,9 @@ def asks_approval(text: str) -> bool:
 
 # -------------------------------------------------------------------- quantities
 
-_QTY_NOUNS = frozenset({"unit", "units", "piece", "pieces", "pcs", "item", "items", "seat", "seats"})
+_QTY_NOUNS = frozenset(
+    {"unit", "units", "piece", "pieces", "pcs", "item", "items", "seat", "seats"}
+)
 _ITEM = "\u00a7item\u00a7"
 _TOKEN = re.compile(r"\u00a7item\u00a7|[a-z0-9]+|[x\u00d7]")
 _QTY_WORDS = frozenset({"qty", "quantity"})
@@ -225,7 +225,9 @@ def requested_amount(text: str, qty: int | None = None) -> Asked:
         return Asked(None)
     totals = _distinct(a for a in asked if "total" in a.labels)
     units = _distinct(a for a in asked if "unit" in a.labels or a.per is not None)
-    others = _distinct(a for a in asked if "total" not in a.labels and "unit" not in a.labels and a.per is None)
+    others = _distinct(
+        a for a in asked if "total" not in a.labels and "unit" not in a.labels and a.per is None
+    )
     if len(totals) == 1:
         unit = units[0] if len(units) == 1 else None
         return Asked(totals[0], unit)

@@ -53,9 +53,7 @@ def price_submission(rule: Mapping[str, Any], values: Mapping[str, Any]) -> Pric
     return Priced(product, qty, catalog[product], catalog[product] * qty)
 
 
-def on_mail_sent(
-    state: State, event: Event, ctx: CallContext, rule: Mapping[str, Any]
-) -> None:
+def on_mail_sent(state: State, event: Event, ctx: CallContext, rule: Mapping[str, Any]) -> None:
     """Answer (or ask for what is missing) when the agent mails ``rule``'s address."""
     data = event.data
     if rule["address"].lower() not in {*data["to"], *data["cc"]}:
@@ -92,7 +90,9 @@ def on_mail_sent(
         reply = inbound_mail_data(ctx, rule["address"], data["from"], subject, body, data["id"])
         ctx.schedule(rule["delay_ms"], MESSAGE_RECEIVED, reply, actor=f"npc:{npc}")
         template = [group, index]
-    ctx.emit(CONTACTED, {"npc": npc, "message": data["id"], "template": template}, actor=f"npc:{npc}")
+    ctx.emit(
+        CONTACTED, {"npc": npc, "message": data["id"], "template": template}, actor=f"npc:{npc}"
+    )
 
 
 def _sent_to(state: State, address: str) -> list[str]:

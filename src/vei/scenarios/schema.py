@@ -30,7 +30,8 @@ class Checks(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     adversaries: list[str] = Field(
-        default_factory=list, description="Agents that try to pass without doing the work: each must fail."
+        default_factory=list,
+        description="Agents that try to pass without doing the work: each must fail.",
     )
     honest: list[str] = Field(
         default_factory=list, description="Other honest ways to do the task: each must succeed."

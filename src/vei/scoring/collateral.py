@@ -34,9 +34,7 @@ _OUTWARD = (
 )
 
 
-def _needed(
-    spec: ScenarioFile, state: Mapping[str, Any]
-) -> tuple[set[str], set[str], set[str]]:
+def _needed(spec: ScenarioFile, state: Mapping[str, Any]) -> tuple[set[str], set[str], set[str]]:
     """(channels, mail recipients, forms) the task points at."""
     channels: set[str] = set()
     recipients: set[str] = set()

@@ -60,7 +60,9 @@ class _Criterion(BaseModel):
 
 
 class _Claims(_Criterion):
-    after: str | None = Field(default=None, description="Only messages after this criterion was met.")
+    after: str | None = Field(
+        default=None, description="Only messages after this criterion was met."
+    )
     amounts: list[str] = Field(
         default_factory=list, description="Money facts (x_cents) the messages must state."
     )
@@ -194,7 +196,9 @@ class Approval(_Criterion):
 
     def judge(self, ev: Evidence) -> Verdict:
         decided = {e.data["key"]: e for e in ev.of("npc.approval_decided")}
-        approved = [r for r in records.approvals(ev.state, self.npc) if r["requester"] == ev.me_chat]
+        approved = [
+            r for r in records.approvals(ev.state, self.npc) if r["requester"] == ev.me_chat
+        ]
         reasons = []
         for request in approved:
             why = self._why_not(request, ev)
@@ -232,7 +236,9 @@ class Order(_Criterion):
         if wrong_to:
             return _unmet(f"a {self.record} asks for replies to {wrong_to[0]['reply_to']}", events)
         if self.record == "quote":
-            hits = [o for o in placed if o["product"] == self.product and o["quantity"] == self.quantity]
+            hits = [
+                o for o in placed if o["product"] == self.product and o["quantity"] == self.quantity
+            ]
             if hits:
                 return _met([by_id[hits[0]["id"]]])
             got = ", ".join(f"{o['quantity']} x {o['product']}" for o in placed)
@@ -292,7 +298,9 @@ class Seen(_Criterion):
             return _met([hit]) if hit else _unmet(f"the agent never saw {self.page}")
         messages = ev.state.get("mail", {}).get("messages", {})
         sender = (self.mail_from or "").lower()
-        hits = [e for mid, e in mail_seen(ev).items() if messages.get(mid, {}).get("from") == sender]
+        hits = [
+            e for mid, e in mail_seen(ev).items() if messages.get(mid, {}).get("from") == sender
+        ]
         hits.sort(key=lambda e: e.seq)
         return _met(hits[:1]) if hits else _unmet(f"the agent never saw mail from {sender}")
 
@@ -370,4 +378,3 @@ def judge(
             )
         )
     return outcomes
-
