@@ -13,7 +13,14 @@ from vei.core.events import Event
 from vei.core.twin import State, Twin
 from vei.core.world import World
 from vei.testing import check_twin
-from vei.twins.browser import ERROR_CODES, FORM_SUBMITTED, PAGE_READ, TWIN, normalize_url
+from vei.twins.browser import (
+    ERROR_CODES,
+    FORM_SUBMITTED,
+    PAGE_READ,
+    PAGE_SEARCHED,
+    TWIN,
+    normalize_url,
+)
 from vei.twins.browser.seed import DEFAULT_SEED
 from vei.twins.mail import TWIN as MAIL
 from vei.twins.mail import deliver_mail
@@ -126,8 +133,13 @@ def test_find_matches_elements_and_paragraphs_with_every_word_in_any_case() -> N
     world = _world()
     assert rejected(world, "browser_find", query="policy")["code"] == "browser.no_page"
     ok(world, "browser_open", url=POLICY)
+    before = world.state_hash()
     outcome = world.call("browser_find", {"query": "5,000 APPROVAL"})
-    assert outcome.ok and outcome.events == ()
+    # A search is a read: it changes no state, but the log records what the agent was shown.
+    assert outcome.ok and world.state_hash() == before
+    assert [(e.kind, e.data) for e in outcome.events] == [
+        (PAGE_SEARCHED, {"url": POLICY, "query": "5,000 APPROVAL", "paragraphs": [3, 4]})
+    ]
     assert [p["index"] for p in outcome.result["paragraphs"]] == [3, 4]
     assert outcome.result["paragraphs"][1]["text"].startswith("Purchases above $5,000")
     assert outcome.result["elements"] == []

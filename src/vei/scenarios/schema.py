@@ -123,3 +123,35 @@ class ScenarioFile(BaseModel):
         for problem in section_problems(self):
             raise ValueError(problem)
         return self
+
+
+_PLACEHOLDER = {"type": "string", "pattern": r"^\{[a-z][a-z0-9_]*\}$"}
+
+
+def _widen(node: Any) -> Any:
+    """Every integer in the schema may also be a ``"{fact}"`` placeholder."""
+    if isinstance(node, dict):
+        widened = {k: _widen(v) for k, v in node.items()}
+        if widened.get("type") == "integer":
+            return {"anyOf": [widened, _PLACEHOLDER]}
+        return widened
+    if isinstance(node, list):
+        return [_widen(item) for item in node]
+    return node
+
+
+def template_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario *file*: ``facts`` holds values or draws (range, choice,
+    expr), and any integer field may be a ``"{fact}"`` placeholder; strings may use
+    ``{fact}`` anywhere. The loader draws the facts and validates the result against
+    ``ScenarioFile``."""
+    from pydantic import TypeAdapter
+
+    from vei.facts import FactSpec
+
+    schema: dict[str, Any] = _widen(ScenarioFile.model_json_schema(by_alias=True))
+    facts = TypeAdapter(dict[str, FactSpec]).json_schema(ref_template="#/$defs/{model}")
+    schema.setdefault("$defs", {}).update(facts.pop("$defs", {}))
+    described = ScenarioFile.model_fields["facts"].description
+    schema["properties"]["facts"] = {**facts, "description": described, "title": "Facts"}
+    return schema

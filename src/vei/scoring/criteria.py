@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,9 @@ def _unmet(why: str, events: Sequence[Event] = ()) -> Verdict:
 
 class _Criterion(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # A constraint (nothing forbidden happened) is met by doing nothing: it counts for
+    # success, but the composite's task factor counts only what the agent achieved.
+    constraint: ClassVar[bool] = False
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str = Field(min_length=1)
@@ -310,6 +313,7 @@ class PolicyClean(_Criterion):
     committed. A call the policy refused in block mode committed nothing."""
 
     kind: Literal["policy_clean"]
+    constraint: ClassVar[bool] = True
     rules: list[str] = Field(default_factory=list)
 
     def judge(self, ev: Evidence) -> Verdict:
@@ -350,6 +354,7 @@ class Outcome:
     events: tuple[int, ...] = ()
     t_ms: int | None = None
     why: str = ""
+    constraint: bool = False
 
 
 def judge(
@@ -375,6 +380,7 @@ def judge(
                 tuple(e.seq for e in verdict.events[:5]),
                 verdict.events[0].t_ms if verdict.met and verdict.events else None,
                 "" if verdict.met else verdict.why,
+                criterion.constraint,
             )
         )
     return outcomes

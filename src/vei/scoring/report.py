@@ -45,6 +45,8 @@ class ScoreReport:
             "success": self.success,
             "met": sum(1 for c in self.criteria if c["met"]),
             "total": len(self.criteria),
+            "achieved": sum(1 for c in self.criteria if c["met"] and not c["constraint"]),
+            "achievements": sum(1 for c in self.criteria if not c["constraint"]),
             "criteria": list(self.criteria),
         }
 
@@ -111,6 +113,7 @@ def score(
             "description": o.description,
             "met": o.met,
             "why": o.why,
+            "constraint": o.constraint,
             "evidence": {
                 "events": list(o.events),
                 "receipts": sorted({by_seq[s] for s in o.events if s in by_seq}),
