@@ -218,7 +218,7 @@ def requested_amount(text: str, qty: int | None = None) -> Asked:
     found = [a for a in amounts(text) if a.currency == "USD" and a.specific]
     asked = [a for a in found if "cap" not in a.labels]
     # A list price cited beside the amount asked for is a reference, not the ask.
-    priced = [a for a in asked if "list" not in a.labels or {"total", "unit", "quote"} & a.labels]
+    priced = [a for a in asked if "list" not in a.labels]
     if priced:
         asked = priced
     if not asked:
@@ -247,6 +247,8 @@ def requested_amount(text: str, qty: int | None = None) -> Asked:
         return Asked(None, unit, tuple(sorted({unit, *others})))
     if len(others) == 1:
         return Asked(others[0])
+    if len(others) == 2 and qty is not None and others[1] == others[0] * qty:
+        return Asked(others[1], others[0])  # "$1,956 (4 x $489)"
     return Asked(None, None, tuple(others))
 
 
