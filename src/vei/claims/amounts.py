@@ -58,7 +58,7 @@ def _number(p: str) -> str:
 
 _PREFIXED = (
     r"(?:(?<![\w.,])(?P<neg>[-\u2212]))?(?<![a-z0-9_])"
-    r"(?P<psym>u\.?s\.?\$|\$|€|£|(?:usd|eur|gbp)(?![a-z]))[^\S\n]?" + _number("p")
+    r"(?P<psym>u\.?s\.?\$|usd\$|\$|€|£|(?:usd|eur|gbp)(?![a-z]))[^\S\n]?" + _number("p")
 )
 _SPELLED = rf"(?<![\w-])(?P<words>{NUMBER_WORDS}){SPACE}(?P<wcur>{_CURRENCY_WORDS})"
 _SUFFIXED = rf"(?<![\w.,]){_number('s')}{SPACE}?(?P<scur>{_CURRENCY_WORDS}|[€£](?![0-9]))"
@@ -160,11 +160,11 @@ _NOT_A_UNIT = frozenset(
 _POSTFIX = re.compile(
     r"[^\S\n]{0,2}[(\[]?[^\S\n]{0,2}(?:"
     r"(?P<each>each|apiece|a[^\S\n]piece|ea\.?)(?![a-z])"
-    r"|per[^\S\n-](?P<per>[a-z][a-z-]{0,30})"
+    r"|per(?:[^\S\n]|-)(?P<per>[a-z][a-z-]{0,30})"
     r"|/[^\S\n]?(?P<slash>[a-z][a-z-]{0,30})"
     r"|an?[^\S\n](?P<a>[a-z][a-z-]{0,30})(?=[^\S\n]*(?:[.,;:!?)\]\n]|$|(?:and|or|for|with|plus"
     r"|excl\w*|incl\w*|before|after|if|on|at|from|by|to)(?![a-z])))"
-    r"|(?P<total>in[^\S\n]total|total|altogether|overall|combined|for[^\S\n]all|all[^\S\n-]in)(?![a-z])"
+    r"|(?P<total>in[^\S\n]total|total|altogether|overall|combined|for[^\S\n]all|all(?:[^\S\n]|-)in)(?![a-z])"
     r"|(?P<cap>max(?:imum)?|tops|at[^\S\n]most|cap)(?![a-z])"
     r"|(?P<list>list(?:[^\S\n]price)?|retail|msrp|rrp)(?![a-z])"
     r"|(?P<quote>quoted|offered)(?![a-z])"
@@ -312,14 +312,16 @@ def _join_range(text: str, first: _Candidate, second: _Candidate) -> None:
         return
     if first.currency is None or second.currency is None:
         plain = first if first.currency is None else second
-        # A plain end is a range end only when tightly joined ("2,900-3,299", "3 to 4k"),
-        # not "ProView 32 - $3,099", and never a quantity ("$5 to 10 people").
-        if gap.strip() != gap and gap.strip() in "-\u2013\u2014":
-            return
+        # A plain number is a range end only where it reads as one: never a quantity ("$5
+        # to 10 people"), a model ("ProView 32 - $3,099") or an id ("sub-12 to $5"); a
+        # plain first end must be joined tightly ("2,900-3,299 dollars", "3 to $4").
         if plain.decimals > 2 or (plain is second and not _free_after(text, second.end)):
             return
+        spaced_dash = gap.strip() in "-\u2013\u2014" and gap.strip() != gap
         if plain is first and (
-            _after_name(text, first.start) or text[first.start - 1 : first.start] == "-"
+            spaced_dash
+            or _after_name(text, first.start)
+            or text[first.start - 1 : first.start] == "-"
         ):
             return
         if (

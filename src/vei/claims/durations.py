@@ -41,7 +41,7 @@ class Duration:
 _DIGITS = r"[0-9]{1,4}(?![0-9]|[.,][0-9])"
 _GAP = rf"{SPACE}?"
 _DURATION = re.compile(
-    rf"(?<![\w.,/-])(?P<n1>{_DIGITS}|{NUMBER_WORDS}|an?(?![a-z]))"
+    rf"(?<![\w.,/-])(?P<n1>{_DIGITS}|{NUMBER_WORDS}|(?<!once )(?<!twice )(?<!times )an?(?![a-z]))"
     rf"(?:{_GAP}(?P<conn>[-\u2013\u2014]|to|or|and){_GAP}(?P<n2>{_DIGITS}|{NUMBER_WORDS}))?"
     rf"(?:{_GAP}-{_GAP}|{_GAP})"
     rf"(?:(?P<qual>business|working|work|calendar)(?:{SPACE}|-))?"
