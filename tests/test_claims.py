@@ -451,6 +451,16 @@ def test_ambiguous_or_impossible_dates_are_skipped(text: str) -> None:
     assert durations(text, now_ms=TUESDAY) == []
 
 
+def test_words_that_are_a_duration_are_not_also_a_date() -> None:
+    assert [d.text for d in durations("on Nov 21 days", now_ms=TUESDAY)] == ["21 days"]
+    assert [d.text for d in durations("a to 5 days")] == ["5 days"]
+
+
+def test_a_time_outside_the_calendar_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="now_ms=.* outside the calendar"):
+        durations("by 21 November", now_ms=10**20)
+
+
 def test_dates_are_read_only_when_now_is_given() -> None:
     text = "5 business days, so by 21 November"
     assert [d.text for d in durations(text)] == ["5 business days"]

@@ -95,8 +95,14 @@ def test_text_without_digits_or_number_words_has_no_amounts(text: str) -> None:
 def test_extraction_never_raises_and_is_pure(text: str, now_ms: int) -> None:
     first = (amounts(text), durations(text, now_ms=now_ms))
     assert first == (amounts(text), durations(text, now_ms=now_ms))
-    for claim in [*first[0], *first[1]]:
-        assert text[claim.start : claim.end] == claim.text
+    for claims in first:
+        for claim in claims:
+            assert text[claim.start : claim.end] == claim.text
+        spans = [(c.start, c.end) for c in claims]
+        assert spans == sorted(spans)
+        assert all(
+            a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)
+        )
 
 
 @given(

@@ -8,39 +8,14 @@ from __future__ import annotations
 
 import re
 
-_SMALL = {
-    word: value
-    for value, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    word: 10 * (index + 2)
-    for index, word in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
-}
+_SMALL_WORDS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+]  # fmt: skip
+_SMALL = {word: value for value, word in enumerate(_SMALL_WORDS)}
+_TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_TENS = {word: 10 * (index + 2) for index, word in enumerate(_TENS_WORDS)}
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 # Longest first, so "seventeen" is tried before "seven".
@@ -56,8 +31,7 @@ NUMBER_WORDS = (
     rf"(?:{_WORD})\b(?:(?:{SPACE}|[^\S\n]?-[^\S\n]?|{_AFTER_SCALE}{SPACE}and{SPACE})(?:{_WORD})\b){{0,11}}"
 )
 # Up to 15 digits (a quadrillion dollars is not a quote), grouped by commas or not.
-DIGITS = r"[0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15}"
-_DIGITS_ONLY = re.compile(rf"(?:{DIGITS})")
+_DIGITS_ONLY = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15}")
 _SPLIT = re.compile(r"[\s-]+")
 _WORD_START = re.compile(r"(?<=[\s-])\S")
 
