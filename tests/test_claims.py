@@ -168,6 +168,11 @@ def test_a_plain_number_next_to_money_is_a_range_end_only_when_it_reads_as_one(
     assert [a.cents for a in amounts(text)] == cents
 
 
+def test_a_code_between_two_numbers_belongs_to_the_first() -> None:
+    # Regression: "0 USD0" gave two overlapping amounts, "0 USD" and "USD0".
+    assert [a.text for a in amounts("0 USD0")] == ["0 USD"]
+
+
 def test_a_range_end_written_in_euros_stays_in_euros() -> None:
     assert [(a.cents, a.currency) for a in amounts("€1,000-1,200")] == [
         (100000, "EUR"),
@@ -182,6 +187,10 @@ def test_a_range_end_written_in_euros_stays_in_euros() -> None:
         ("$18.40 per housing", {"unit"}, "housing"),
         ("$18.40 a housing for 500 housings", {"unit"}, "housing"),
         ("$18.40/housing", {"unit"}, "housing"),
+        ("$3,099/unit", {"unit"}, "unit"),
+        ("$3,099 a unit", {"unit"}, "unit"),
+        ("$20 a month", {"unit"}, "month"),
+        ("$3,500 per-item cap", {"unit", "cap"}, "item"),
         ("$489 each", {"unit"}, None),
         ("$489 apiece", {"unit"}, None),
         ("$489 a piece", {"unit"}, None),
@@ -192,6 +201,9 @@ def test_a_range_end_written_in_euros_stays_in_euros() -> None:
         ("grand total $1,956", {"total"}, None),
         ("$1,956 for all four chairs", {"total"}, None),
         ("altogether $1,956", {"total"}, None),
+        ("$1,956 overall", {"total"}, None),
+        ("$1,956 all-in", {"total"}, None),
+        ("in total $1,956", {"total"}, None),
         ("combined, $1,956", {"total"}, None),
         ("list price $3,299", {"list"}, None),
         ("MSRP $3,299", {"list"}, None),
@@ -202,6 +214,11 @@ def test_a_range_end_written_in_euros_stays_in_euros() -> None:
         ("our price is $3,099", {"quote"}, None),
         ("best offer $3,099", {"quote"}, None),
         ("they can do $3,099", {"quote"}, None),
+        ("$3,099 offered", {"quote"}, None),
+        ("a cap of $5,000", {"cap"}, None),
+        ("limit: $1,000", {"cap"}, None),
+        ("no more than $5,000", {"cap"}, None),
+        ("Finance approves up to $3,500 per item", {"cap", "unit"}, "item"),
         ("budget of $5,000", {"cap"}, None),
         ("spend up to $5,000", {"cap"}, None),
         ("a $3,500 cap", {"cap"}, None),

@@ -149,7 +149,8 @@ def amounts(text: str) -> list[Amount]:
     found = [c for c in map(_written, _NUMBER.finditer(text)) if c is not None]
     lower = text.lower()
     if any(stem in lower for stem in _CURRENCY_STEMS):
-        found = _with_spelled(text, found)
+        found = sorted([*found, *_spelled(text)], key=lambda c: c.start)
+    found = _first_of_overlaps(found)
     for index, candidate in enumerate(found):
         if candidate.currency is None and _is_bare_money(text, candidate):
             candidate.currency = "USD"
@@ -195,8 +196,8 @@ def _written(match: re.Match[str]) -> _Candidate | None:
     return found
 
 
-def _with_spelled(text: str, found: list[_Candidate]) -> list[_Candidate]:
-    """``found`` with the spelled-out amounts ("twelve hundred dollars") merged in order."""
+def _spelled(text: str) -> list[_Candidate]:
+    """The spelled-out amounts ("twelve hundred dollars") in ``text``."""
     spelled: list[_Candidate] = []
     for match in _SPELLED.finditer(text):
         tail = tail_number(match["words"])
@@ -206,10 +207,17 @@ def _with_spelled(text: str, found: list[_Candidate]) -> list[_Candidate]:
             spelled.append(
                 _Candidate(start, match.end(), dollars * 100, 0, 1, _currency(match["cur"]))
             )
-    if not spelled:
-        return found
-    merged = sorted([*found, *spelled], key=lambda c: c.start)
-    return [c for i, c in enumerate(merged) if i == 0 or merged[i - 1].end <= c.start]
+    return spelled
+
+
+def _first_of_overlaps(found: list[_Candidate]) -> list[_Candidate]:
+    """Candidates that share characters keep the first: in "0 USD0" the code belongs to the
+    amount before it, not to the number after it."""
+    kept: list[_Candidate] = []
+    for candidate in found:
+        if not kept or kept[-1].end <= candidate.start:
+            kept.append(candidate)
+    return kept
 
 
 def _value(whole: str, frac: str, mult: str | None) -> tuple[int, int, int] | None:

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from vei.claims._numbers import word_pattern
+
 # Virtual time 0 as Unix time in milliseconds: the chat twin's timestamps count from it too.
 EPOCH_MS = 1_700_000_000_000
 _DAY_MS = 86_400_000
@@ -37,7 +39,7 @@ _MONTHS = {
     )
     for name in names.split()
 }
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = word_pattern(list(_MONTHS))
 _DAY = r"[0-9]{1,2}(?![0-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?[^\S\n]{{1,2}}(?P<{p}year>[0-9]{{4}})(?![0-9]))?"
 _DATE = re.compile(
