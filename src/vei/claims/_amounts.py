@@ -20,7 +20,8 @@ LABELS = ("total", "unit", "list", "quote", "cap")
 
 @dataclass(frozen=True)
 class Amount:
-    """One money amount a text states."""
+    """One money amount a text states. ``labels`` is a set: sort it before it goes into an
+    event or a hash (set order changes between processes)."""
 
     cents: int
     currency: str
