@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import floors, inprocess, run, stdio
+from bench import claims, floors, inprocess, run, stdio
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -60,3 +60,22 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
 
 def test_the_bare_server_answers_its_noop_tool() -> None:
     assert stdio.round_trips(stdio.bare_server(), "bench_noop", {}, 2) > 0
+
+
+def test_claims_extraction_measures_positive_rates_and_writes_its_report(tmp_path: Path) -> None:
+    figures = claims.measure(repeats=1, seconds=0.001)
+    assert set(figures) == {
+        "posts.claims",
+        "posts.floor_scan",
+        "chars.claims_1k",
+        "chars.claims_100k",
+    }
+    assert all(value > 0 for value in figures.values())
+    out = tmp_path / "claims.json"
+    assert claims.main(["--out", str(out), "--repeats", "1", "--seconds", "0.001"]) == 0
+    report = json.loads(out.read_text())
+    assert [row["name"] for row in report["ratios"]] == [
+        "posts read (amounts + durations)",
+        "chars/s on 100 KB adversarial text",
+    ]
+    assert all(row["ratio"] > 0 for row in report["ratios"])

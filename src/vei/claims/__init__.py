@@ -10,10 +10,10 @@ docs/claims.md lists what is read and what is not.
 
 from __future__ import annotations
 
-from vei.claims.amounts import LABELS, Amount, amounts
-from vei.claims.dates import EPOCH_MS, business_days_between
-from vei.claims.durations import BOUNDS, UNITS, Duration, durations
-from vei.claims.numbers import number
+from vei.claims._amounts import LABELS, Amount, amounts
+from vei.claims._dates import EPOCH_MS, business_days_between
+from vei.claims._durations import BOUNDS, UNITS, Duration, durations
+from vei.claims._numbers import number
 
 __all__ = [
     "BOUNDS",

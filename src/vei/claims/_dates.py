@@ -12,9 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from vei.claims._numbers import word_pattern
+
 # Virtual time 0 as Unix time in milliseconds: the chat twin's timestamps count from it too.
 EPOCH_MS = 1_700_000_000_000
 _DAY_MS = 86_400_000
+_UNIX_DAY_0 = dt.date(1970, 1, 1)
 
 _MONTHS = {
     name: index + 1
@@ -36,7 +39,7 @@ _MONTHS = {
     )
     for name in names.split()
 }
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = word_pattern(list(_MONTHS))
 _DAY = r"[0-9]{1,2}(?![0-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?[^\S\n]{{1,2}}(?P<{p}year>[0-9]{{4}})(?![0-9]))?"
 _DATE = re.compile(
@@ -47,6 +50,8 @@ _DATE = re.compile(
     rf")",
     re.IGNORECASE,
 )
+_MONTH_STEMS = tuple(name for name in _MONTHS if len(name) == 3)
+_ISO_HINT = re.compile(r"[0-9]{4}-[0-9]")
 # Lower-case "may" and "march" are far more often a verb than a month.
 _VERBS = frozenset({"may", "march", "mar"})
 
@@ -61,8 +66,12 @@ class FoundDate:
 
 
 def today(now_ms: int) -> dt.date:
-    """The UTC calendar date at virtual time ``now_ms``."""
-    return dt.date(1970, 1, 1) + dt.timedelta(days=(EPOCH_MS + now_ms) // _DAY_MS)
+    """The UTC calendar date at virtual time ``now_ms``; ``ValueError`` when that is outside
+    the years 1 to 9999."""
+    try:
+        return _UNIX_DAY_0 + dt.timedelta(days=(EPOCH_MS + now_ms) // _DAY_MS)
+    except OverflowError:
+        raise ValueError(f"now_ms={now_ms} is outside the calendar (years 1 to 9999)") from None
 
 
 def business_days_between(start: dt.date, end: dt.date) -> int:
@@ -80,6 +89,9 @@ def find_dates(text: str, now_ms: int) -> list[FoundDate]:
     year is its next occurrence on or after the date of ``now_ms``."""
     now = today(now_ms)
     found: list[FoundDate] = []
+    lower = text.lower()
+    if not any(month in lower for month in _MONTH_STEMS) and not _ISO_HINT.search(text):
+        return found  # the common case: nothing that could start a date
     for match in _DATE.finditer(text):
         date = _date(match, now)
         if date is not None:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from vei.claims.context import clause_before, last_words, nearest
-from vei.claims.dates import find_dates
-from vei.claims.numbers import NUMBER_WORDS, SPACE, tail_number
+from vei.claims._context import clause_before, last_words, nearest
+from vei.claims._dates import find_dates
+from vei.claims._numbers import NUMBER_WORDS, SPACE, tail_number
 
 UNITS = ("business", "calendar", "unspecified")
 BOUNDS = ("exact", "within", "about")
@@ -41,7 +42,7 @@ class Duration:
 _DIGITS = r"[0-9]{1,4}(?![0-9]|[.,][0-9])"
 _GAP = rf"{SPACE}?"
 _DURATION = re.compile(
-    rf"(?<![\w.,/-])(?P<n1>{_DIGITS}|{NUMBER_WORDS}|an?(?![a-z]))"
+    rf"(?<![\w.,/-])(?P<n1>{_DIGITS}|{NUMBER_WORDS}|(?<!once )(?<!twice )(?<!times )an?(?![a-z]))"
     rf"(?:{_GAP}(?P<conn>[-\u2013\u2014]|to|or|and){_GAP}(?P<n2>{_DIGITS}|{NUMBER_WORDS}))?"
     rf"(?:{_GAP}-{_GAP}|{_GAP})"
     rf"(?:(?P<qual>business|working|work|calendar)(?:{SPACE}|-))?"
@@ -76,6 +77,7 @@ _DATE_BOUND = {
     ),
     "exact": re.compile(r"(?<![a-z])(?:on|arriv\w*|deliver\w*|ships?|shipping|eta|due)(?![a-z])"),
 }
+_UNIT_STEMS = ("day", "week", "wk", "fortnight")
 _DAYS_PER = {"day": 1, "week": 5, "wk": 5, "fortnight": 10}
 _CALENDAR_DAYS_PER = {"day": 1, "week": 7, "wk": 7, "fortnight": 14}
 
@@ -84,11 +86,14 @@ def durations(text: str, *, now_ms: int | None = None) -> list[Duration]:
     """Every duration in ``text``, in text order; with ``now_ms`` (virtual time), also every
     date, as business days from the date of ``now_ms`` (docs/claims.md has the rules).
 
-    Pure and linear in the length of ``text``; never raises on any string.
+    Pure and linear in the length of ``text``; never raises on any string (``ValueError``
+    only for a ``now_ms`` outside the years 1 to 9999).
     """
     found: list[Duration] = []
     floor = 0
-    for match in _DURATION.finditer(text):
+    lower = text.lower()
+    has_unit = any(unit in lower for unit in _UNIT_STEMS)
+    for match in _DURATION.finditer(text) if has_unit else ():
         if match.start() < floor:
             continue
         excluded = _NOT_A_DURATION.match(text, match.end())
@@ -98,9 +103,17 @@ def durations(text: str, *, now_ms: int | None = None) -> list[Duration]:
         found.extend(_read(text, match, floor))
         floor = match.end()
     if now_ms is not None:
-        found.extend(_dates(text, now_ms))
+        spans = [(d.start, d.end) for d in found]
+        # A date that shares words with a duration ("Nov 21 days") is not also a date.
+        found.extend(d for d in _dates(text, now_ms) if not _overlaps(spans, d.start, d.end))
         found.sort(key=lambda d: d.start)
     return found
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when ``[start, end)`` overlaps one of ``spans`` (sorted, not overlapping)."""
+    before_end = bisect.bisect_left(spans, (end,))  # spans that start before ``end``
+    return before_end > 0 and spans[before_end - 1][1] > start
 
 
 def _read(text: str, match: re.Match[str], floor: int) -> list[Duration]:
@@ -118,7 +131,8 @@ def _read(text: str, match: re.Match[str], floor: int) -> list[Duration]:
             text, max(0, match.start() - 12), match.start()
         )
         if second is not None:
-            if first is not None and is_range:
+            # "a to 5 days" is not a range from one.
+            if first is not None and is_range and match.group("n1").lower() not in ("a", "an"):
                 ends.append((first[0], first[1], match.end("n1")))
             ends.append((second[0], second[1], match.end()))
     elif first is not None:

@@ -1,9 +1,10 @@
 """Money amounts in text: ``$3,099``, ``USD 3,099``, ``3,099 US dollars``, ``$3.1k``, ``3099.00``.
 
-One compiled pattern finds every candidate left to right (a currency-marked amount, a
-spelled-out amount, or a bare number); plain numbers count only as the far end of a range
-whose other end is money, or as bare money under the rules in docs/claims.md. Cue words in
-the same clause give each amount its labels.
+The scan finds every number in digits (with a multiplier and a currency word after it, if
+any) and looks just before it for a currency sign or code; spelled-out amounts are found by
+their currency word. Plain numbers are money only as bare money or as the far end of a range
+whose other end is money (the rules are in docs/claims.md). Cue words in the same clause give
+each amount its labels.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from vei.claims.context import clause_before, last_words
-from vei.claims.numbers import DIGITS, NUMBER_WORDS, SPACE, tail_number
+from vei.claims._context import clause_before, last_words
+from vei.claims._numbers import NUMBER_WORDS, SPACE, tail_number
 
 LABELS = ("total", "unit", "list", "quote", "cap")
 
 
 @dataclass(frozen=True)
 class Amount:
-    """One money amount a text states."""
+    """One money amount a text states. ``labels`` is a set: sort it before it goes into an
+    event or a hash (set order changes between processes)."""
 
     cents: int
     currency: str
@@ -49,77 +51,39 @@ _CURRENCY_WORDS = (
 )
 
 
-def _number(p: str) -> str:
-    return (
-        rf"(?P<{p}int>{DIGITS})(?:\.(?P<{p}frac>[0-9]{{1,6}}))?(?![0-9]|[.,][0-9])"
-        rf"(?P<{p}mult>{_MULT})?"
-    )
-
-
-_PREFIXED = (
-    r"(?:(?<![\w.,])(?P<neg>[-\u2212]))?(?<![a-z0-9_])"
-    r"(?P<psym>u\.?s\.?\$|\$|€|£|(?:usd|eur|gbp)(?![a-z]))[^\S\n]?" + _number("p")
+# Every amount but a spelled-out one has digits, so the scan finds numbers (a pattern that
+# starts with a digit is searched fast) and then looks just before each for a currency sign.
+_NUMBER = re.compile(
+    r"(?P<int>[0-9](?:[0-9]{0,2}(?:,[0-9]{3}){1,4}|[0-9]{0,14}))(?:\.(?P<frac>[0-9]{1,6}))?"
+    rf"(?![0-9]|[.,][0-9])(?P<mult>{_MULT})?(?:{SPACE}?(?P<cur>{_CURRENCY_WORDS}|[€£](?![0-9])))?",
+    re.IGNORECASE,
 )
-_SPELLED = rf"(?<![\w-])(?P<words>{NUMBER_WORDS}){SPACE}(?P<wcur>{_CURRENCY_WORDS})"
-_SUFFIXED = rf"(?<![\w.,]){_number('s')}{SPACE}?(?P<scur>{_CURRENCY_WORDS}|[€£](?![0-9]))"
-_NAKED = rf"(?<![\w.,]){_number('n')}"
-_CANDIDATE = re.compile(f"{_PREFIXED}|{_SPELLED}|{_SUFFIXED}|{_NAKED}", re.IGNORECASE)
+_SIGN_BEFORE = re.compile(
+    r"(?:(?<![\w.,])(?P<neg>[-\u2212]))?(?<![a-z0-9_])"
+    r"(?P<sym>u\.?s\.?\$|usd\$|\$|€|£|(?:usd|eur|gbp)(?![a-z]))[^\S\n]?$",
+    re.IGNORECASE,
+)
+_CODE_HINT = re.compile(r"usd|eur|gbp", re.IGNORECASE)
+_SPELLED = re.compile(
+    rf"(?<![\w-])(?P<words>{NUMBER_WORDS}){SPACE}(?P<cur>{_CURRENCY_WORDS})", re.IGNORECASE
+)
+# Spelled-out amounts need a currency word; most posts have none, and trying number words at
+# every letter would be most of the cost of a scan.
+_CURRENCY_STEMS = ("dollar", "buck", "euro", "pound", "usd", "eur", "gbp")
 
 # A currency code written after a $ amount: the same one is part of it ("$3,099 USD"); a
 # dollar of another country means the amount is not in a currency VEI reads.
 _TRAILING_CODE = re.compile(r"[^\S\n]?(usd|eur|gbp|cad|aud|nzd|sgd|hkd|mxn)(?![a-z])", re.I)
 _RANGE_GAP = re.compile(r"[^\S\n]{0,2}(?:[-\u2013\u2014]|to|and)[^\S\n]{0,2}", re.I)
-_BETWEEN = re.compile(r"(?:between|from)[^\S\n]{1,2}$", re.I)
+_BETWEEN = re.compile(r"between[^\S\n]{1,2}$", re.I)
 # Words that may follow a bare number that is money; any other word makes it a quantity or
 # a measure ("500 housings", "32 GB", "12.50 kg").
-_FREE_AFTER = frozenset(
-    [
-        "and",
-        "or",
-        "to",
-        "for",
-        "each",
-        "apiece",
-        "per",
-        "total",
-        "in",
-        "with",
-        "plus",
-        "including",
-        "incl",
-        "excluding",
-        "excl",
-        "ex",
-        "is",
-        "was",
-        "please",
-        "if",
-        "on",
-        "at",
-        "from",
-        "by",
-        "a",
-        "an",
-        "the",
-        "before",
-        "after",
-        "tops",
-        "max",
-        "maximum",
-        "altogether",
-        "overall",
-        "combined",
-        "list",
-        "retail",
-        "quoted",
-        "offered",
-        "net",
-        "gross",
-        "vat",
-        "tax",
-        "usd",
-    ]
-)
+_FREE_AFTER = frozenset({
+    "and", "or", "to", "for", "each", "apiece", "per", "total", "in", "with", "plus", "including",
+    "incl", "excluding", "excl", "ex", "is", "was", "please", "if", "on", "at", "from", "by", "a",
+    "an", "the", "before", "after", "tops", "max", "maximum", "altogether", "overall", "combined",
+    "list", "retail", "quoted", "offered", "net", "gross", "vat", "tax", "usd",
+})  # fmt: skip
 _NEXT_WORD = re.compile(r"[^\S\n]{0,3}([a-z]+)|%|[^\S\n]?[x×](?![a-z])|-[a-z]", re.I)
 _PREVIOUS_WORD = re.compile(r"([A-Za-z][\w-]*)[^\S\n]$")
 _MONEY_CUE = re.compile(
@@ -141,38 +105,25 @@ _PREFIX_CUES = {
     ),
 }
 _PER_BEFORE = re.compile(r"(?<![a-z])(?<!as )per[ -]([a-z][a-z-]*)")
-_NOT_A_UNIT = frozenset(
-    [
-        "few",
-        "lot",
-        "bit",
-        "little",
-        "couple",
-        "number",
-        "total",
-        "good",
-        "great",
-        "fair",
-        "while",
-        "deal",
-    ]
-)
+# "$3,099 a few more" or "$3,099 a good deal" is no unit price.
+_NOT_A_UNIT = frozenset({
+    "few", "lot", "bit", "little", "couple", "number", "total", "good", "great", "fair", "while",
+    "deal",
+})  # fmt: skip
 _POSTFIX = re.compile(
     r"[^\S\n]{0,2}[(\[]?[^\S\n]{0,2}(?:"
     r"(?P<each>each|apiece|a[^\S\n]piece|ea\.?)(?![a-z])"
-    r"|per[^\S\n-](?P<per>[a-z][a-z-]{0,30})"
+    r"|per(?:[^\S\n]|-)(?P<per>[a-z][a-z-]{0,30})"
     r"|/[^\S\n]?(?P<slash>[a-z][a-z-]{0,30})"
     r"|an?[^\S\n](?P<a>[a-z][a-z-]{0,30})(?=[^\S\n]*(?:[.,;:!?)\]\n]|$|(?:and|or|for|with|plus"
     r"|excl\w*|incl\w*|before|after|if|on|at|from|by|to)(?![a-z])))"
-    r"|(?P<total>in[^\S\n]total|total|altogether|overall|combined|for[^\S\n]all|all[^\S\n-]in)(?![a-z])"
+    r"|(?P<total>in[^\S\n]total|total|altogether|overall|combined|for[^\S\n]all|all(?:[^\S\n]|-)in)(?![a-z])"
     r"|(?P<cap>max(?:imum)?|tops|at[^\S\n]most|cap)(?![a-z])"
     r"|(?P<list>list(?:[^\S\n]price)?|retail|msrp|rrp)(?![a-z])"
     r"|(?P<quote>quoted|offered)(?![a-z])"
     r")",
     re.IGNORECASE,
 )
-
-
 _WEIGHT = re.compile(r"(?<![a-z])(?:weigh\w*|heav\w*|lbs?)(?![a-z])")
 
 
@@ -196,7 +147,11 @@ def amounts(text: str) -> list[Amount]:
 
     Pure and linear in the length of ``text``; never raises on any string.
     """
-    found = [c for c in map(_candidate, _CANDIDATE.finditer(text)) if c is not None]
+    found = [c for c in map(_written, _NUMBER.finditer(text)) if c is not None]
+    lower = text.lower()
+    if any(stem in lower for stem in _CURRENCY_STEMS):
+        found = sorted([*found, *_spelled(text)], key=lambda c: c.start)
+    found = _first_of_overlaps(found)
     for index, candidate in enumerate(found):
         if candidate.currency is None and _is_bare_money(text, candidate):
             candidate.currency = "USD"
@@ -205,38 +160,65 @@ def amounts(text: str) -> list[Amount]:
     return _labelled(text, [c for c in found if c.currency is not None])
 
 
-def _candidate(match: re.Match[str]) -> _Candidate | None:
-    groups = match.groupdict()
-    start, end = match.span()
-    if groups["words"] is not None:
-        spelled = tail_number(groups["words"])
-        if spelled is None:
-            return None
-        dollars, offset = spelled
-        return _Candidate(start + offset, end, dollars * 100, 0, 1, _currency(groups["wcur"]))
-    prefix = next(p for p in "psn" if groups[f"{p}int"] is not None)
-    whole, frac = groups[f"{prefix}int"], groups[f"{prefix}frac"] or ""
-    value = _value(whole, frac, groups[f"{prefix}mult"])
+def _written(match: re.Match[str]) -> _Candidate | None:
+    """The candidate a number in digits makes, with the sign or code before it if any."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[max(0, start - 8) : start]
+    sign = None
+    if "$" in before or "€" in before or "£" in before or _CODE_HINT.search(before):
+        sign = _SIGN_BEFORE.search(text, max(0, start - 8), start)
+    if sign is None and start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+        return None  # glued to what is before it: "IP54", "1.5", "sub12"
+    whole, frac, cur = match["int"], match["frac"] or "", match["cur"]
+    value = _value(whole, frac, match["mult"])
     if value is None:
         return None
     cents, tolerance, multiplier = value
     found = _Candidate(start, end, cents, tolerance, multiplier, None, len(frac), "," in whole)
-    if prefix == "n":
+    if sign is None and cur is None:
+        return found  # a plain number: money only by the rules below
+    if sign is not None:
+        found.start, found.currency = sign.start(), _currency(sign["sym"])
+        if cur is None:
+            trailing = _TRAILING_CODE.match(text, end)
+            if trailing is not None and trailing.group(1).upper() != found.currency:
+                return None  # "$3,099 CAD": a dollar VEI does not read
+            found.end = trailing.end() if trailing is not None else end
+        elif _currency(cur) != found.currency:
+            return None  # "$3,099 EUR" says two things
+        if sign["neg"] is not None:
+            found.cents = -cents
         return found
-    found.currency = _currency(groups["psym"] if prefix == "p" else groups["scur"])
-    if found.currency == "GBP" and groups["scur"] and groups["scur"][0] in "pP":
-        _, clause = clause_before(match.string, start)
+    found.currency = _currency(cur)
+    if found.currency == "GBP" and cur[0] in "pP":
+        _, clause = clause_before(text, start)
         if _WEIGHT.search(clause.lower()):
             return None  # "weighs 20 pounds"
-    if prefix == "p":
-        trailing = _TRAILING_CODE.match(match.string, end)
-        if trailing is not None:
-            if trailing.group(1).upper() != found.currency:
-                return None  # "$3,099 CAD": a dollar VEI does not read
-            found.end = trailing.end()
-        if groups["neg"] is not None:
-            found.cents = -cents
     return found
+
+
+def _spelled(text: str) -> list[_Candidate]:
+    """The spelled-out amounts ("twelve hundred dollars") in ``text``."""
+    spelled: list[_Candidate] = []
+    for match in _SPELLED.finditer(text):
+        tail = tail_number(match["words"])
+        if tail is not None:
+            dollars, offset = tail
+            start = match.start() + offset
+            spelled.append(
+                _Candidate(start, match.end(), dollars * 100, 0, 1, _currency(match["cur"]))
+            )
+    return spelled
+
+
+def _first_of_overlaps(found: list[_Candidate]) -> list[_Candidate]:
+    """Candidates that share characters keep the first: in "0 USD0" the code belongs to the
+    amount before it, not to the number after it."""
+    kept: list[_Candidate] = []
+    for candidate in found:
+        if not kept or kept[-1].end <= candidate.start:
+            kept.append(candidate)
+    return kept
 
 
 def _value(whole: str, frac: str, mult: str | None) -> tuple[int, int, int] | None:
@@ -312,14 +294,16 @@ def _join_range(text: str, first: _Candidate, second: _Candidate) -> None:
         return
     if first.currency is None or second.currency is None:
         plain = first if first.currency is None else second
-        # A plain end is a range end only when tightly joined ("2,900-3,299", "3 to 4k"),
-        # not "ProView 32 - $3,099", and never a quantity ("$5 to 10 people").
-        if gap.strip() != gap and gap.strip() in "-\u2013\u2014":
-            return
+        # A plain number is a range end only where it reads as one: never a quantity ("$5
+        # to 10 people"), a model ("ProView 32 - $3,099") or an id ("sub-12 to $5"); a
+        # plain first end must be joined tightly ("2,900-3,299 dollars", "3 to $4").
         if plain.decimals > 2 or (plain is second and not _free_after(text, second.end)):
             return
+        spaced_dash = gap.strip() in "-\u2013\u2014" and gap.strip() != gap
         if plain is first and (
-            _after_name(text, first.start) or text[first.start - 1 : first.start] == "-"
+            spaced_dash
+            or _after_name(text, first.start)
+            or text[first.start - 1 : first.start] == "-"
         ):
             return
         if (
