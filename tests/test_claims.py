@@ -244,6 +244,14 @@ def test_each_amount_takes_the_cues_next_to_it() -> None:
     assert (other.labels, capped.labels) == (set(), {"cap"})
 
 
+def test_a_cue_that_introduces_the_next_amount_is_not_the_previous_ones() -> None:
+    first, second = amounts("Approve $1 (list price $3,199) for the laptop?")
+    assert (first.cents, first.labels) == (100, frozenset())
+    assert (second.cents, second.labels) == (319_900, frozenset({"list"}))
+    unit, total = amounts("$489 each, total $1,956")
+    assert (unit.labels, total.labels) == ({"unit"}, {"total"})
+
+
 def test_cues_stop_at_the_end_of_a_sentence() -> None:
     _, second = amounts("The total was $1,956. Acme now wants $2,100.")
     assert second.labels == set()
