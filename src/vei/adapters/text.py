@@ -26,13 +26,14 @@ from vei.config import load_settings
 from vei.core.errors import UnknownToolError, VeiError
 from vei.core.world import CallOutcome
 from vei.report.journal import CallJournal
-from vei.scoring.report import score_world
+from vei.scoring.report import score
 from vei.session import Session
 
 DONE_TOOL = "vei_done"
 # vei_reset would start another run mid-episode; reset() is how an episode starts over.
 UNAVAILABLE = frozenset({"vei_reset", "vei.reset"})
 REWARDS = ("success", "progress")
+NOT_CHECKED = {"verified": None, "method": "not checked during an episode", "failure": None}
 Reward = Literal["success", "progress"]
 DEFAULT_MAX_STEPS = 200
 MAX_STEPS_LIMIT = 1_000_000
@@ -261,8 +262,18 @@ class TextEnv:
         session = self._session()
         if session.world.revision == self._revision:
             return
-        self._revision = session.world.revision
-        report = score_world(session.scenario.spec, session.world)
+        world = session.world
+        self._revision = world.revision
+        # The episode's own live world needs no chain check (that is most of score_world's
+        # cost per step, and grows with the run); vei-state verify checks a stored run.
+        report = score(
+            session.scenario.spec,
+            run=world.run_id,
+            state=world.state,
+            events=list(world.store.events()),
+            receipts=list(world.store.receipts()),
+            integrity=NOT_CHECKED,
+        )
         self._total = len(report.criteria)
         self._met = report.task["met"]
         self._success = report.success

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ class CallJournal:
     def __init__(self, state_dir: Path | None) -> None:
         self.state_dir = state_dir
         self._broken: set[str] = set()
+        self._paths: dict[str, str] = {}
 
     def record(self, outcome: CallOutcome, args: Mapping[str, Any]) -> None:
         """Journal ``outcome`` (and, for ``vei_act_and_observe``, its inner call)."""
@@ -82,9 +84,16 @@ class CallJournal:
             )
         )
         try:
-            path = run_path(self.state_dir, run) / JOURNAL
-            with open(path, "a", encoding="ascii") as handle:
-                handle.write("".join(lines))
+            path = self._paths.get(run)
+            if path is None:
+                path = self._paths[run] = str(run_path(self.state_dir, run) / JOURNAL)
+            # One O_APPEND write per call: no file object to set up, and a line is never
+            # interleaved with another writer's.
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, "".join(lines).encode("ascii"))
+            finally:
+                os.close(fd)
         except (OSError, InvalidRunIdError) as exc:
             self._broken.add(run)
             log.warning("cannot write the call journal of run %s: %s", run, exc)
