@@ -12,6 +12,11 @@ from pathlib import Path
 import gymnasium
 import pytest
 from gymnasium.utils.env_checker import check_env
+from gymnasium.vector.utils.shared_memory import (
+    create_shared_memory,
+    read_from_shared_memory,
+    write_to_shared_memory,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +26,7 @@ from tests.e2e.conftest import clean_env
 from tests.policy.support import blind_spend_before_approval
 from vei.adapters.gym import VeiEnv, encode_observation
 from vei.adapters.gym_ids import GENERIC_ID, env_id
+from vei.adapters.gym_spaces import ObservationText
 from vei.agents.oracle import oracle
 from vei.config import ConfigError
 from vei.core.state import reducer_table
@@ -92,7 +98,8 @@ def test_async_vector_env_of_two_processes_steps_random_actions() -> None:
         envs.close()
 
 
-def test_async_vector_env_runs_real_tool_calls_in_each_world() -> None:
+def test_regression_async_text_observations_were_frozen_in_shared_memory() -> None:
+    # Gymnasium 1.4 read a Text space's shared memory once: every observation was "000...".
     envs = gymnasium.make_vec("vei/procurement-v0", num_envs=2, vectorization_mode="async")
     try:
         envs.reset(seed=[3, 4])
@@ -200,6 +207,23 @@ def test_invalid_settings_and_arguments_stop_construction() -> None:
         VeiEnv("procurement", reward="dense")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="seed"):
         VeiEnv("procurement").reset(seed=2**63)
+
+
+def test_shared_memory_round_trips_observations_and_copies_them() -> None:
+    import copy
+    import multiprocessing
+
+    space = ObservationText(32)
+    buffer = create_shared_memory(space, n=2, ctx=multiprocessing.get_context())
+    view = read_from_shared_memory(space, buffer, n=2)
+    write_to_shared_memory(space, 0, "x" * 32, buffer)
+    write_to_shared_memory(space, 1, '{"a":"b"}', buffer)
+    assert view[1] == '{"a":"b"}' and view[0] == "x" * 32
+    snapshot = copy.deepcopy(view)
+    write_to_shared_memory(space, 1, "{}", buffer)
+    assert snapshot == ("x" * 32, '{"a":"b"}') and tuple(view) == ("x" * 32, "{}")
+    with pytest.raises(ValueError):
+        write_to_shared_memory(space, 0, "é", buffer)
 
 
 def test_long_observations_are_cut_to_the_space() -> None:

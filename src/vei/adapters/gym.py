@@ -80,13 +80,14 @@ class VeiEnv(gymnasium.Env[str, str]):
         self.max_observation_length = max_observation_length
         self.action_space = spaces.Text(max_action_length, charset=CHARSET)
         self.observation_space = ObservationText(max_observation_length)
+        self._started = False
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[str, dict[str, Any]]:
         """A new world from ``seed`` (without one: the configured VEI seed first, then
         seeds drawn from the environment's generator); returns the first observation."""
-        if seed is None and self._np_random is None:
+        if seed is None and not self._started:
             seed = self.text.settings.seed  # VEI's own default seed: deterministic
             super().reset(seed=seed)
         elif seed is None:
@@ -95,6 +96,7 @@ class VeiEnv(gymnasium.Env[str, str]):
         else:
             super().reset(seed=seed)
         first = self.text.start(seed)
+        self._started = True
         text, full = encode_observation(first, self.max_observation_length)
         info = {"run": first["run"], "seed": seed, "observation_chars": full}
         return text, info

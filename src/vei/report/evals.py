@@ -97,7 +97,10 @@ def _cell(episodes: Sequence[Mapping[str, Any]], links: Mapping[str, str]) -> st
     for e in sorted(episodes, key=lambda e: str(e["trial"])):
         mark = "✓" if e["success"] else "✗"
         cls = "ok" if e["success"] else "bad"
-        label = f"trial {e['trial']}: {'success' if e['success'] else 'failure'}"
+        label = (
+            f"trial {e['trial']}: {'success' if e['success'] else 'failure'}, "
+            f"run {e['run_id']}, chain head {str(e['chain_head'])[:12]}"
+        )
         href = links.get(str(e["run_id"]))
         if href is None:
             marks.append(
