@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import claims, floors, inprocess, run, stdio
+from bench import adapters, claims, floors, inprocess, run, stdio
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -24,6 +24,14 @@ def test_world_calls_measure_positive_rates(
     tmp_path: Path, store: inprocess.StoreKind, op: inprocess.Op
 ) -> None:
     assert inprocess.world_calls(store, op, 5, tmp_path) > 0
+
+
+@pytest.mark.parametrize("op", ["read", "write"])
+def test_env_steps_and_journaled_calls_measure_positive_rates(
+    tmp_path: Path, op: inprocess.Op
+) -> None:
+    assert adapters.env_steps(op, 5) > 0
+    assert adapters.journaled_calls(op, 5, tmp_path) > 0
 
 
 def test_the_write_row_size_comes_from_a_real_call(tmp_path: Path) -> None:
@@ -43,6 +51,8 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
         fast=3,
         stdio=3,
         stdio_full=3,
+        env_read=3,
+        env_write=3,
     )
     out = tmp_path / "results.json"
     report = run.run(tiny, out, tmp_path)
