@@ -52,10 +52,10 @@ def drive(env: VeiEnv, script: AgentFn, scenario: str, seed: int) -> EnvClient:
     """Reset ``env`` with ``seed`` and run ``script`` through it; returns the client."""
     env.reset(seed=seed)
     client = EnvClient(env)
-    spec = load_scenario(scenario).spec
+    drawn = load_scenario(scenario, seed=seed)
 
     async def main() -> None:
-        await script(ToolClient(client), spec)  # type: ignore[arg-type]
+        await script(ToolClient(client), drawn)  # type: ignore[arg-type]
 
     anyio.run(main)
     return client

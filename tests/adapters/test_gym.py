@@ -23,15 +23,15 @@ from hypothesis import strategies as st
 import vei  # noqa: F401  (registers the ids)
 from tests.adapters.env_client import drive
 from tests.e2e.conftest import clean_env
-from tests.policy.support import blind_spend_before_approval
 from vei.adapters.gym import VeiEnv, encode_observation
 from vei.adapters.gym_ids import GENERIC_ID, env_id
 from vei.adapters.gym_spaces import ObservationText
+from vei.agents import AGENTS
 from vei.agents.oracle import oracle
 from vei.config import ConfigError
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
-from vei.scenarios import known_scenarios
+from vei.scenarios import known_scenarios, load_scenario
 from vei.store.rundir import open_run
 from vei.twins import get_twins
 
@@ -124,14 +124,15 @@ def test_the_oracle_through_the_env_reaches_reward_one_on_procurement() -> None:
 def test_progress_reward_sums_to_one_and_arrives_with_each_criterion() -> None:
     env = VeiEnv("procurement", reward="progress")
     client = drive(env, oracle, "procurement", seed=7)
+    criteria = len(load_scenario("procurement").spec.criteria)
     assert sum(client.rewards) == pytest.approx(1.0)
-    assert sorted(set(client.rewards)) == [0.0, 0.2]  # five criteria, each once
+    assert sorted(set(client.rewards)) == [0.0, 1 / criteria]  # each criterion once
     env.close()
 
 
 def test_violation_penalty_is_charged_on_the_step_that_breaks_the_policy() -> None:
     env = VeiEnv("spend_before_approval", violation_penalty=0.5)
-    client = drive(env, blind_spend_before_approval, "spend_before_approval", seed=2)
+    client = drive(env, AGENTS["skip_approval"], "spend_before_approval", seed=2)
     charged = [i for i, r in enumerate(client.rewards) if r < 0]
     assert [client.rewards[i] for i in charged] == [-0.5] * len(charged) and charged
     assert client.infos[-1]["violations"] == len(charged)
@@ -172,7 +173,7 @@ def test_done_ends_the_episode_and_truncation_comes_at_the_budget() -> None:
         "done": True,
         "success": False,
         "criteria_met": 0,
-        "criteria_total": 5,
+        "criteria_total": len(load_scenario("procurement").spec.criteria),
         "violations": 0,
     }
     assert (reward, terminated, truncated) == (0.0, True, False)

@@ -18,6 +18,7 @@ from tests.report.browser import Page, chromium, open_page
 from tests.report.support import eval_dir, long_run
 from vei.cli.main import app
 from vei.report import build_report
+from vei.scenarios import load_scenario
 from vei.store.rundir import open_run
 
 __all__ = ["chromium"]  # the fixture
@@ -59,13 +60,14 @@ def test_demo_run_report_shows_every_call_and_criterion(chromium: Any, tmp_path:
     shown = page.eval_on_selector_all(".row.call", "rows => rows.map(r => +r.dataset.index)")
     assert shown == receipts
     criteria = page.eval_on_selector_all("#criteria tbody tr", "rows => rows.length")
-    assert criteria == 5 and page.inner_text("#verdict") == "SUCCESS"
+    assert criteria == len(load_scenario("procurement").spec.criteria)
+    assert page.inner_text("#verdict") == "SUCCESS"
     assert "receipts verified" in page.inner_text("#integrity")
 
     page.click('#criteria a[href^="#e"]')  # the first criterion's evidence event
     detail = page.wait_for_selector(".detail [data-seq].flash, .row.event.flash")
-    assert "browser.page_read" in detail.inner_text()
-    assert "matches the signed receipt" in page.inner_text(".detail")
+    assert "npc.approval_decided" in detail.inner_text()  # the approval criterion's record
+    assert "caused by call #" in page.inner_text(".detail")
     _screenshot(seen, tmp_path / "demo-report.png")
 
 

@@ -14,6 +14,7 @@ from vei.cli.main import app
 from vei.report import build_report
 from vei.report.journal import JOURNAL
 from vei.report.run import MATCHES, NOT_RECORDED, run_data
+from vei.scenarios import load_scenario
 
 
 def _data(html: str) -> dict:
@@ -31,7 +32,8 @@ def test_the_page_holds_every_call_event_and_criterion_and_loads_nothing(tmp_pat
     assert len(embedded["calls"]) == data["verdict"]["tool_calls"] == data["integrity"]["receipts"]
     assert len(embedded["events"]) == data["integrity"]["events"]
     assert all(row[-1] == MATCHES for row in embedded["calls"])
-    assert html.count('<tr><td><span class="ok">✓ yes</span>') == len(data["criteria"]) == 5
+    criteria = len(load_scenario("procurement").spec.criteria)
+    assert html.count('<tr><td><span class="ok">✓ yes</span>') == len(data["criteria"]) == criteria
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html)
 
