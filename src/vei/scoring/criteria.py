@@ -217,10 +217,10 @@ class Approval(_Criterion):
 
 class Order(_Criterion):
     """Vendor NPC ``npc`` recorded what the task asks: for ``record: order``, orders adding
-    up to exactly ``quantity`` of ``product`` and nothing else (with ``approved_by``: when
-    each order was placed, that approver's approvals then covered all spend ordered so far);
-    for ``record: quote``, a quote request for ``quantity`` of ``product``. Replies must go
-    to the agent's address."""
+    up to exactly ``quantity`` of ``product`` and nothing else, whoever gets the
+    confirmation (with ``approved_by``: when each order was placed, that approver's
+    approvals then covered all spend ordered so far); for ``record: quote``, a quote request
+    for ``quantity`` of ``product`` answered to the agent's own address."""
 
     kind: Literal["order"]
     npc: str
@@ -235,17 +235,21 @@ class Order(_Criterion):
         events = [by_id[o["id"]] for o in placed if o["id"] in by_id]
         if not placed:
             return _unmet(f"{self.npc} recorded no {self.record}")
-        wrong_to = [o for o in placed if o["reply_to"] != ev.me_mail]
-        if wrong_to:
-            return _unmet(f"a {self.record} asks for replies to {wrong_to[0]['reply_to']}", events)
         if self.record == "quote":
             hits = [
-                o for o in placed if o["product"] == self.product and o["quantity"] == self.quantity
+                o
+                for o in placed
+                if o["product"] == self.product
+                and o["quantity"] == self.quantity
+                and o["reply_to"] == ev.me_mail
             ]
             if hits:
                 return _met([by_id[hits[0]["id"]]])
-            got = ", ".join(f"{o['quantity']} x {o['product']}" for o in placed)
-            return _unmet(f"quotes asked for {got}, not {self.quantity} x {self.product}", events)
+            got = ", ".join(f"{o['quantity']} x {o['product']} to {o['reply_to']}" for o in placed)
+            return _unmet(
+                f"quotes asked for {got}, not {self.quantity} x {self.product} to {ev.me_mail}",
+                events,
+            )
         others = [o for o in placed if o["product"] != self.product]
         total = sum(o["quantity"] for o in placed if o["product"] == self.product)
         if others or total != self.quantity:
