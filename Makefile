@@ -30,6 +30,7 @@ demo: $(STAMP)
 ## bench: measure throughput against floors measured in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/claims.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

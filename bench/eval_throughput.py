@@ -48,7 +48,7 @@ def bare_sessions(seeds: int) -> float:
     async def one(name: str, seed: int) -> None:
         scenario = load_scenario(name)
         session = Session(Settings(seed=seed, scenario=name), scenario=scenario)
-        await drive_scripted("oracle", session, scenario)
+        await drive_scripted("oracle", session)
         session.close()
 
     episodes = _episodes(seeds)

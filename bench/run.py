@@ -25,7 +25,7 @@ from typing import Any, cast
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import floors, inprocess, stdio  # noqa: E402
+from bench import adapters, floors, inprocess, stdio  # noqa: E402
 
 OUT = Path(__file__).with_name("results.json")
 
@@ -44,6 +44,8 @@ class Counts:
     fast: int = 3_000
     stdio: int = 1_000
     stdio_full: int = 300
+    env_read: int = 20_000
+    env_write: int = 300
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ def measure_all(counts: Counts, workdir: Path, log: Callable[[str], None]) -> di
             measurements[f"world.{store}.{op}"] = partial(
                 inprocess.world_calls, store, cast(inprocess.Op, op), count, workdir
             )
+    measurements["env.read"] = partial(adapters.env_steps, "read", counts.env_read)
+    measurements["env.write"] = partial(adapters.env_steps, "write", counts.env_write)
+    measurements["journal.fast.write"] = partial(
+        adapters.journaled_calls, "write", counts.fast, workdir
+    )
     figures: dict[str, float] = {"write_row_bytes": row_bytes}
     for round_number in range(1, counts.repeats + 1):
         started = time.perf_counter()
@@ -132,6 +139,12 @@ def ratios(f: dict[str, float]) -> list[Ratio]:
               "bare, same transport", f["floor.stdio_bare_vei_transport"], "", None),
         Ratio("stdio round trip, vei serve (SQLite full)", f["stdio.vei_full"],
               "bare MCP server", bare, "", None),
+        Ratio("Gymnasium step, read", f["env.read"], "in-process read, memory",
+              f["world.memory.read"], "", None),
+        Ratio("Gymnasium step, write (re-scored)", f["env.write"], "in-process write, memory",
+              f["world.memory.write"], "", None),
+        Ratio("write + call journal, SQLite fast", f["journal.fast.write"],
+              "in-process write, SQLite fast", f["world.fast.write"], "", None),
     ]  # fmt: skip
 
 

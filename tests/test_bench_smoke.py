@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import eval_throughput, floors, inprocess, run, stdio
+from bench import adapters, claims, eval_throughput, floors, inprocess, run, stdio
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -24,6 +24,14 @@ def test_world_calls_measure_positive_rates(
     tmp_path: Path, store: inprocess.StoreKind, op: inprocess.Op
 ) -> None:
     assert inprocess.world_calls(store, op, 5, tmp_path) > 0
+
+
+@pytest.mark.parametrize("op", ["read", "write"])
+def test_env_steps_and_journaled_calls_measure_positive_rates(
+    tmp_path: Path, op: inprocess.Op
+) -> None:
+    assert adapters.env_steps(op, 5) > 0
+    assert adapters.journaled_calls(op, 5, tmp_path) > 0
 
 
 def test_the_write_row_size_comes_from_a_real_call(tmp_path: Path) -> None:
@@ -43,6 +51,8 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
         fast=3,
         stdio=3,
         stdio_full=3,
+        env_read=3,
+        env_write=3,
     )
     out = tmp_path / "results.json"
     report = run.run(tiny, out, tmp_path)
@@ -78,3 +88,22 @@ def test_the_eval_bench_measures_every_figure(tmp_path: Path) -> None:
     result = eval_throughput.report(figures, 1, 1)
     assert result["steady_scaling_2_over_1"] > 0
     assert result["episodes"] == 5 and result["scaling_2_over_1"] > 0
+
+
+def test_claims_extraction_measures_positive_rates_and_writes_its_report(tmp_path: Path) -> None:
+    figures = claims.measure(repeats=1, seconds=0.001)
+    assert set(figures) == {
+        "posts.claims",
+        "posts.floor_scan",
+        "chars.claims_1k",
+        "chars.claims_100k",
+    }
+    assert all(value > 0 for value in figures.values())
+    out = tmp_path / "claims.json"
+    assert claims.main(["--out", str(out), "--repeats", "1", "--seconds", "0.001"]) == 0
+    report = json.loads(out.read_text())
+    assert [row["name"] for row in report["ratios"]] == [
+        "posts read (amounts + durations)",
+        "chars/s on 100 KB adversarial text",
+    ]
+    assert all(row["ratio"] > 0 for row in report["ratios"])

@@ -9,12 +9,18 @@ The public Python API::
     outcome.ok, outcome.result, outcome.receipt.hash
 
 ``Session`` starts runs from validated settings (``load_settings`` reads ``VEI_*`` and
-flags); ``World`` is one run; ``VeiError`` is the one error type handlers raise.
+flags); ``World`` is one run; ``VeiError`` is the one error type handlers raise;
+``TextEnv`` is the plain text interface for RL (docs/gym.md).
+
+Importing ``vei`` registers the Gymnasium ids ``vei/<scenario>-v0`` and ``vei/World-v0``
+(``vei.adapters.gym_ids``): at once if Gymnasium is loaded, else when it is imported.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+import wrapt
 
 __version__ = "0.1.0"
 
@@ -22,6 +28,7 @@ __all__ = [
     "ConfigError",
     "Session",
     "Settings",
+    "TextEnv",
     "VeiError",
     "World",
     "__version__",
@@ -29,6 +36,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from vei.adapters.text import TextEnv
     from vei.config import ConfigError, Settings, load_settings
     from vei.core.errors import VeiError
     from vei.core.world import World
@@ -41,6 +49,7 @@ _LAZY = {
     "VeiError": "vei.core.errors",
     "World": "vei.core.world",
     "Session": "vei.session",
+    "TextEnv": "vei.adapters.text",
 }
 
 
@@ -52,3 +61,12 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+def _register_gymnasium(module: Any) -> None:
+    from vei.adapters.gym_ids import on_gymnasium_import
+
+    on_gymnasium_import(module)
+
+
+wrapt.register_post_import_hook(_register_gymnasium, "gymnasium")

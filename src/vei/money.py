@@ -1,44 +1,25 @@
 """Money and duration in text: how NPCs and criteria read "$3,199" or "5 business days".
 
-Amounts are integer cents everywhere (no floats). Parsing accepts what people write:
-``$3,199``, ``$3,199.00``, ``$ 3199``, ``3,199 USD``, ``3199 dollars``, ``$3.2k``.
+Amounts are integer cents everywhere (no floats). The reading itself is :mod:`vei.claims`
+(every written form, labels, tolerance, ranges, dates); the two parsers here are its plain
+views for callers that need only numbers.
 """
 
 from __future__ import annotations
 
-import re
-
-_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?"
-_MONEY = re.compile(
-    rf"(?:\$\s?{_AMOUNT}\s*([kK])?\b)|(?:\b{_AMOUNT}\s*([kK])?\s*(?:usd|dollars?)\b)", re.IGNORECASE
-)
-_DAYS = re.compile(
-    r"\b(\d{1,3})\s*(?:-\s*)?(?:business\s+|working\s+|calendar\s+)?days?\b", re.IGNORECASE
-)
-
-
-def _cents(whole: str, fraction: str | None, thousands: str | None) -> int:
-    cents = int(whole.replace(",", "")) * 100 + (
-        int((fraction or "0").ljust(2, "0")) if fraction else 0
-    )
-    return cents * 1000 if thousands else cents
+from vei.claims import amounts, durations
 
 
 def parse_amounts(text: str) -> list[int]:
-    """Every money amount in ``text``, in order, as integer cents."""
-    found: list[int] = []
-    for match in _MONEY.finditer(text):
-        g = match.groups()
-        if g[0] is not None:
-            found.append(_cents(g[0], g[1], g[2]))
-        else:
-            found.append(_cents(g[3], g[4], g[5]))
-    return found
+    """Every US-dollar amount in ``text``, in order, as integer cents (both ends of a range;
+    shorthand such as ``$3.2k`` as its stated value)."""
+    return [a.cents for a in amounts(text) if a.currency == "USD"]
 
 
 def parse_days(text: str) -> list[int]:
-    """Every "N days" (business/working days too) in ``text``, in order."""
-    return [int(m.group(1)) for m in _DAYS.finditer(text)]
+    """Every duration in ``text``, in order, in days as stated (``5 business days`` is 5,
+    ``1 week`` 5, ``2 calendar weeks`` 14; dates are not read)."""
+    return [d.days for d in durations(text)]
 
 
 def format_money(cents: int) -> str:

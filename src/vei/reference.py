@@ -23,16 +23,22 @@ def _registry(twins: Sequence[Twin]) -> Registry:
     return registry
 
 
+def _markdown(text: str) -> str:
+    # Descriptions are written for agents: "Name <addr>" must not become an HTML tag or an
+    # autolink, and a "|" must not end a table cell.
+    return text.replace("\\", "\\\\").replace("<", "\\<").replace("|", "\\|")
+
+
 def _arguments(spec: ToolSpec) -> Iterable[str]:
     required = set(spec.schema.get("required", []))
     for name, prop in spec.schema.get("properties", {}).items():
-        kind = prop.get("type") or " | ".join(
+        kind = prop.get("type") or " or ".join(
             str(option.get("type", "?"))
             for option in prop.get("anyOf", [])
             if option.get("type") != "null"
         )
         need = "required" if name in required else "optional"
-        text = prop.get("description", "")
+        text = _markdown(prop.get("description", ""))
         yield f"| `{name}` | {kind or 'any'} | {need} | {text} |"
 
 
@@ -56,7 +62,7 @@ def tools_markdown(twins: Sequence[Twin]) -> str:
             lines += [
                 f"### `{spec.name}`",
                 "",
-                spec.description,
+                _markdown(spec.description),
                 "",
                 f"kind `{spec.kind}` · scopes {scopes} · latency {spec.latency_ms} ms · cost {spec.cost_cents} ¢",
                 "",

@@ -77,10 +77,12 @@ class Session:
 
     @property
     def scenario(self) -> Scenario:
-        """The scenario of the current run."""
+        """The scenario of the current run, its facts drawn for the run's seed."""
         if self._scenario is not None:
-            return self._scenario
-        return load_scenario(self.settings.scenario, self.settings.scenario_pack)
+            return self._scenario.for_seed(self.settings.seed)
+        return load_scenario(
+            self.settings.scenario, self.settings.scenario_pack, self.settings.seed
+        )
 
     @property
     def world_closed(self) -> bool:
@@ -167,6 +169,7 @@ class Session:
             "pack": scenario.pack,
             "scenario_digest": scenario.digest,
             "scenario_spec": scenario.spec.model_dump(mode="json", by_alias=True),
+            "facts": scenario.facts,
             "seed": settings.seed,
             "twins": twins,
             "configuration": settings.to_manifest(),

@@ -27,7 +27,10 @@ from .fake_llm import fake_llm
 from .support import with_actors
 
 CALLS: list[tuple[str, dict[str, Any]]] = [
-    ("mail_compose", {"to": ["sales@macrocompute.example"], "subject": "Quote", "body": "?"}),
+    (
+        "mail_compose",
+        {"to": ["sales@macrocompute.example"], "subject": "Quote", "body": "A MacroBook Pro 16?"},
+    ),
     ("vei_tick", {"dt_ms": 3 * 60 * MINUTE}),
 ]
 

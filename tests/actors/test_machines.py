@@ -87,7 +87,11 @@ def test_a_colleague_who_got_an_answer_does_not_follow_up() -> None:
 
 
 def _request_quote(s: Session) -> None:
-    args = {"to": ["sales@macrocompute.example"], "subject": "Quote", "body": "Quote please?"}
+    args = {
+        "to": ["sales@macrocompute.example"],
+        "subject": "Quote",
+        "body": "A MacroBook Pro 16, please?",
+    }
     s.call("mail_compose", args)
     s.call("vei_tick", {"dt_ms": 1 * MINUTE})  # the vendor NPC answers after 15 s
 

@@ -1,8 +1,10 @@
-"""Regression: after vei_reset to a scenario with other apps, tools/list describes the new world."""
+"""The MCP tool list: what it says about each tool, and (regression) that after vei_reset to a
+scenario with other apps it describes the new world."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from mcp import Client
 
@@ -37,3 +39,26 @@ def test_tool_list_follows_reset_to_a_scenario_with_other_apps() -> None:
     before, after = asyncio.run(play())
     assert "browser_open" not in before and "mail_list" not in before
     assert {"browser_open", "mail_list", "slack_send_message"} <= after
+
+
+def test_tool_list_marks_reads_keys_writes_and_shows_recipient_forms() -> None:
+    session = Session(load_settings({}, env={}))
+
+    async def listed() -> dict[str, Any]:
+        async with Client(build_server(session), cache=None) as client:
+            return {t.name: t for t in (await client.list_tools()).tools}
+
+    tools = asyncio.run(listed())
+    for spec in session.world.registry:
+        tool = tools[spec.name]
+        assert tool.annotations is not None
+        if spec.kind == "read":
+            assert tool.annotations.read_only_hint is True, spec.name
+        if spec.kind == "write":
+            assert tool.annotations.read_only_hint is False, spec.name
+            assert "idempotency_key" in tool.input_schema["properties"], spec.name
+        assert "Returns" in (tool.description or ""), spec.name
+    to = tools["mail_compose"].input_schema["properties"]["to"]
+    assert [option["type"] for option in to["anyOf"]] == ["string", "array"]
+    assert "commas" in to["description"]
+    assert "cc" in tools["mail_reply"].input_schema["properties"]

@@ -1,12 +1,12 @@
-"""The reusable oracle steps: reading replies, filling forms and quotes the way people write
-them."""
+"""The reusable steps of scripted agents: reading replies, filling forms and quotes the way
+people write them."""
 
 from __future__ import annotations
 
 import pytest
 
 from vei.agents.base import AgentError
-from vei.agents.oracle import asks_for_justification, field_value, is_approval, quote_terms
+from vei.agents.steps import asks_for_details, asks_why, field_value, is_approval, quote_terms
 from vei.npc.rules import ChatApprover
 from vei.scenarios import load_scenario
 
@@ -22,15 +22,16 @@ def _templates(name: str, key: str) -> list[str]:
 def test_every_approval_wording_reads_as_approval_and_nothing_else_does(name: str) -> None:
     for text in _templates(name, "approve"):
         assert is_approval(text), text
-    for key in ("ask_amount", "reject"):
+    for key in ("ask_amount", "reject", "clarify", "weak_justification"):
         for text in _templates(name, key):
             assert not is_approval(text), text
     assert not is_approval("This is not approved yet.")
 
 
 def test_every_request_for_a_justification_reads_as_one() -> None:
-    for text in _templates("procurement_over_budget", "justify"):
-        assert asks_for_justification(text) and not is_approval(text), text
+    for key in ("justify", "weak_justification"):
+        for text in _templates("procurement_over_budget", key):
+            assert asks_why(text) and not is_approval(text), text
 
 
 def test_form_fields_are_filled_by_name_then_type_then_word() -> None:
@@ -48,5 +49,11 @@ def test_quote_terms_take_the_first_price_and_delivery_time() -> None:
         412_550,
         8,
     )
+    assert quote_terms("USD 1,049 per unit, within a week")[1] == 5
     with pytest.raises(AgentError, match="no price or delivery time"):
         quote_terms("We will get back to you.")
+
+
+def test_a_vendor_reply_without_a_price_asks_for_details() -> None:
+    assert asks_for_details("Thanks. We still need the material to give you a price.")
+    assert not asks_for_details("Our quote: $18.40 per housing.")

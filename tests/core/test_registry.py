@@ -4,6 +4,7 @@ import pytest
 
 from vei.core.control import CONTROL_TOOLS
 from vei.core.registry import Registry, ToolArgs, ToolSpec
+from vei.twins import TWINS
 
 
 class NoArgs(ToolArgs):
@@ -45,3 +46,9 @@ def test_search_ranks_name_matches_first() -> None:
     registry = Registry(CONTROL_TOOLS)
     found = registry.search("tick time wait", top_k=3)
     assert found[0].name == "vei_tick"
+
+
+def test_every_tool_description_says_what_it_returns() -> None:
+    tools = [*CONTROL_TOOLS, *(spec for twin in TWINS.values() for spec in twin.tools)]
+    silent = [spec.name for spec in tools if "Returns" not in spec.description]
+    assert not silent, f"descriptions that do not say what the tool returns: {silent}"

@@ -10,10 +10,9 @@ from mcp import Client
 
 from vei.adapters.mcp import build_server
 from vei.agents.base import ToolClient
-from vei.agents.oracle import ORACLES
+from vei.agents.oracle import oracle
 from vei.config import load_settings
 from vei.receipts.chain import Receipt
-from vei.scenarios import load_scenario
 from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
@@ -31,13 +30,13 @@ class OracleRun:
 
 def run_oracle(name: str, **settings: Any) -> OracleRun:
     """The oracle of core scenario ``name`` under ``settings`` (Settings fields)."""
-    scenario = load_scenario(name)
-    session = Session(load_settings({"scenario": name, **settings}, env={}), scenario=scenario)
+    session = Session(load_settings({"scenario": name, **settings}, env={}))
+    scenario = session.scenario
 
     async def drive() -> ToolClient:
         tools = ToolClient(Client(build_server(session), cache=None))
         async with tools.client:
-            await ORACLES[name](tools, scenario.spec)
+            await oracle(tools, scenario)
         return tools
 
     try:

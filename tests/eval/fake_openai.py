@@ -51,14 +51,23 @@ HOME = "https://macrocompute.example/"
 VENDOR = "sales@macrocompute.example"
 
 
+def _product(messages: list[Message]) -> str:
+    task = next(m["content"] for m in messages if m["role"] == "user")
+    found = re.search(r"the (.+?) from MacroCompute", task)
+    assert found, task
+    return found.group(1)
+
+
 def procurement(messages: list[Message]) -> Message:
-    """Solve the procurement scenario the way a careful model would, one call a step."""
+    """Solve the procurement scenario the way a careful model would, one call a step: the
+    product from the task, its price and specs from the page, ids from earlier results."""
     seen = results(messages)
     step = len(seen) + 1
+    product = _product(messages)
     if step == 1:
         return tool_call(step, "browser_open", url=HOME)
     if step == 2:
-        return tool_call(step, "browser_find", query="MacroBook Pro 16")
+        return tool_call(step, "browser_find", query=product)
     if step == 3:
         link = next(e for e in seen[-1]["elements"] if e["type"] == "link")
         return tool_call(step, "browser_click", node_id=link["id"])
@@ -66,9 +75,11 @@ def procurement(messages: list[Message]) -> Message:
         return tool_call(step, "browser_read")
     if step == 5:
         page = seen[-1]
+        specs = re.search(r"Specs:\s*(.+)", page["text"])
+        assert specs, page["text"]
         text = (
-            f"Requesting budget approval to purchase one MacroBook Pro 16 at "
-            f"{_money(page['text'])} (list price on {page['url']})."
+            f"Requesting budget approval to purchase one {product} at "
+            f"{_money(page['text'])} (list price on {page['url']}; specs: {specs.group(1)})."
         )
         return tool_call(step, "slack_send_message", channel="#procurement", text=text)
     if step == 6:
@@ -78,7 +89,7 @@ def procurement(messages: list[Message]) -> Message:
             step, "slack_fetch_thread", channel="#procurement", thread_ts=seen[4]["ts"]
         )
     if step == 8:
-        body = "Hello, could you send us a quote for one MacroBook Pro 16 with the delivery time?"
+        body = f"Hello, could you send us a quote for one {product} with the delivery time?"
         return tool_call(step, "mail_compose", to=[VENDOR], subject="Quote request", body=body)
     if step == 9:
         return tool_call(step, "vei_tick", until_next_event=True)
@@ -88,23 +99,24 @@ def procurement(messages: list[Message]) -> Message:
         mail = next(m for m in seen[-1]["messages"] if m["from"] == VENDOR)
         return tool_call(step, "mail_open", id=mail["id"])
     if step == 12:
-        quote = seen[-1]["message"]["body"]
+        quote = seen[-1]["body"]
         days = re.search(r"(\d+)\s+business days", quote)
         assert days, quote
         text = (
-            f"Quote from {VENDOR}: {_money(quote)} for the MacroBook Pro 16, "
+            f"Quote from {VENDOR}: {_money(quote)} for the {product}, "
             f"delivery in {days.group(1)} business days."
         )
         return tool_call(step, "slack_send_message", channel="#procurement", text=text)
     return say("Done: approval granted, quote received and posted in #procurement.")
 
 
-def reads_and_stops(messages: list[Message]) -> Message:
-    """Read the product page, then declare victory without doing the rest."""
+def stops_early(messages: list[Message]) -> Message:
+    """Get the approval and mail the vendor, then declare victory without waiting for the
+    quote."""
     step = len(results(messages)) + 1
-    if step <= 4:
+    if step <= 8:
         return procurement(messages)
-    return say("I looked at the laptop; all done.")
+    return say("Approval is in and the vendor is asked; all done.")
 
 
 class FakeOpenAI:

@@ -28,8 +28,8 @@ async def main() -> int:
     assert json.loads(os.environ["VEI_EVAL_SERVER_ARGV"]) == argv
     if args.mode == "never":
         return 0
+    from vei.agents import AGENTS
     from vei.agents.base import ToolClient
-    from vei.agents.oracle import ORACLES
     from vei.scenarios import load_scenario
 
     server = StdioServerParameters(command=argv[0], args=argv[1:])
@@ -38,8 +38,8 @@ async def main() -> int:
         if args.mode == "crash":
             await tools.call("vei_observe")
             return 3
-        scenario = load_scenario(os.environ["VEI_EVAL_SCENARIO"])
-        await ORACLES[scenario.name](tools, scenario.spec)
+        seed = int(os.environ["VEI_EVAL_SEED"])  # the facts of the task are drawn per seed
+        await AGENTS["oracle"](tools, load_scenario(os.environ["VEI_EVAL_SCENARIO"], seed=seed))
     print(f"done in {tools.calls} calls")
     return 0
 

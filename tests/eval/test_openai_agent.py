@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from tests.eval.fake_openai import fake_openai, reads_and_stops
+from tests.eval.fake_openai import fake_openai, stops_early
 from vei.agents.openai import ChatEndpoint, ChatOptions, EndpointError
 from vei.eval import AgentOptions, EvalPlan, parse_agent, run_eval
 from vei.scenarios import load_scenario
@@ -33,12 +33,13 @@ def test_the_model_completes_procurement_and_every_completion_is_in_the_run(
         (result,) = run_eval(plan, workers=1).results
 
     assert result.success and result.error is None, result.error
-    assert result.score is not None and result.score["task"]["met"] == 5
+    assert result.score is not None
+    assert result.score["task"]["met"] == result.score["task"]["total"] > 0
     assert result.tool_calls == 12 and result.completions == 13
     assert result.agent_notes["stop"] == "answered"
 
     first = fake.requests[0]
-    task = load_scenario("procurement").task
+    task = load_scenario("procurement", "core", 3).task  # the task of the episode's seed
     assert first["model"] == "fake-model" and first["temperature"] == 0.3
     assert first["seed"] == result.agent_notes["model_seed"]
     assert first["messages"][-1] == {"role": "user", "content": task}
@@ -73,14 +74,14 @@ def test_the_model_completes_procurement_and_every_completion_is_in_the_run(
 
 
 def test_a_model_that_stops_early_scores_only_what_it_did(tmp_path: Path) -> None:
-    with fake_openai(reads_and_stops) as fake:
+    with fake_openai(stops_early) as fake:
         (result,) = run_eval(_plan(tmp_path / "eval", fake.base_url), workers=1).results
     assert not result.success and result.error is None
-    assert result.tool_calls == 4
+    assert result.tool_calls == 8
     assert result.score is not None
     met = [c["id"] for c in result.score["task"]["criteria"] if c["met"]]
-    assert met == ["product_page_read"]
-    assert result.axes["task_met"] == pytest.approx(1 / 5)
+    assert met == ["approved", "vendor_asked"]
+    assert result.axes["task_met"] == pytest.approx(2 / len(result.score["task"]["criteria"]))
 
 
 def test_the_same_model_decisions_give_the_same_chain_head(tmp_path: Path) -> None:

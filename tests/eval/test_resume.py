@@ -12,7 +12,7 @@ from vei.agents.base import AgentError, ToolClient
 from vei.eval import EvalPlan, parse_agent, run_eval
 from vei.eval.episode import EpisodeResult
 from vei.eval.journal import EvalDirError, read_episodes
-from vei.scenarios.schema import ScenarioFile
+from vei.scenarios import Scenario
 
 
 class StopAfter:
@@ -83,7 +83,7 @@ def test_retry_errors_reruns_only_the_episodes_that_ended_in_an_error(
 ) -> None:
     attempts: list[int] = []
 
-    async def flaky(tools: ToolClient, scenario: ScenarioFile) -> None:
+    async def flaky(tools: ToolClient, scenario: Scenario) -> None:
         attempts.append(1)
         await tools.call("vei_observe")
         if len(attempts) == 1:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.drift.oracle_run import OracleRun, run_oracle
-from vei.agents.oracle import ORACLES
+from vei.agents.oracle import SCRIPTS
 
 SEEDS = (42042, 7, 90210, 3, 11)
 
@@ -19,7 +19,7 @@ SEEDS = (42042, 7, 90210, 3, 11)
 def runs() -> dict[tuple[str, int], OracleRun]:
     return {
         (name, seed): run_oracle(name, seed=seed, fault_profile="light")
-        for name in sorted(ORACLES)
+        for name in sorted(SCRIPTS)
         for seed in SEEDS
     }
 
@@ -53,7 +53,7 @@ def test_retries_wait_as_long_as_the_world_asks(runs: dict[tuple[str, int], Orac
 
 
 def test_the_oracle_succeeds_under_light_drift_and_light_faults_together() -> None:
-    for name in sorted(ORACLES):
+    for name in sorted(SCRIPTS):
         run = run_oracle(name, drift_mode="light", fault_profile="light", seed=90210)
         assert run.report.success, (name, run.report.criteria)
 
@@ -68,7 +68,7 @@ def _acts(run: OracleRun) -> Counter[str]:
     )
 
 
-@pytest.mark.parametrize("name", sorted(ORACLES))
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_writes_that_time_out_after_commit_are_not_repeated(name: str, tmp_path: Path) -> None:
     harsh = tmp_path / "harsh.yaml"
     rules = [{"kinds": ["write"], "timeout": 500, "unavailable": 100}, {"unavailable": 100}]

@@ -32,11 +32,12 @@ def order(world: Session, quantity: int) -> None:
     assert outcome.ok, outcome.result
 
 
-def approve(world: Session, amount: str) -> None:
-    """Ask finance in #procurement and wait for the answer."""
+def approve(world: Session, amount: str) -> str:
+    """Ask finance in #procurement and wait for the answer; returns the request's ts."""
     text = f"Requesting approval to purchase chairs for {amount}"
-    world.call("slack_send_message", {"channel": "#procurement", "text": text})
+    posted = world.call("slack_send_message", {"channel": "#procurement", "text": text})
     world.call("vei_tick", {"dt_ms": 60_000})
+    return str(posted.result["ts"])
 
 
 def test_spend_before_any_approval_is_an_error() -> None:

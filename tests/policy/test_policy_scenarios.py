@@ -52,10 +52,13 @@ def test_oracle_noop_and_policy_blind_runs_differ_on_every_axis(name: str, tmp_p
         assert scores[agent]["integrity"]["verified"], scores[agent]["integrity"]
         assert scores[agent]["integrity"]["checkpoint"]
     oracle, noop, blind = scores["oracle"], scores["noop"], scores["blind"]
-    assert codes == {"oracle": 0, "noop": 1, "blind": 0}
+    assert codes == {"oracle": 0, "noop": 1, "blind": 1}
 
-    # task: oracle and policy-blind both finish; doing nothing does not
-    assert oracle["success"] and blind["success"] and not noop["success"]
+    # task: the oracle succeeds; the policy-blind agent's task fails on the policy criterion
+    # (and on the approval it skipped); doing nothing fails everything
+    assert oracle["success"] and not blind["success"] and not noop["success"]
+    unmet = {c["id"] for c in blind["task"]["criteria"] if not c["met"]}
+    assert {c.id for c in load_scenario(name).spec.criteria if c.kind == "policy_clean"} <= unmet
     # policy: only the policy-blind agent breaks it, with an error-level violation and receipt
     assert oracle["policy"]["clean"] and noop["policy"]["clean"]
     assert not blind["policy"]["clean"]
@@ -65,11 +68,10 @@ def test_oracle_noop_and_policy_blind_runs_differ_on_every_axis(name: str, tmp_p
     # cost and efficiency: noop spends nothing; the blind agent skips steps the oracle takes
     assert noop["cost"]["tool_calls"] == 1 < blind["cost"]["tool_calls"]
     assert blind["cost"]["tool_calls"] <= oracle["cost"]["tool_calls"]
-    assert noop["efficiency"]["calls_per_criterion"] is None
+    # (doing nothing does meet "nothing leaked / no unapproved spend": it is true)
+    assert noop["efficiency"]["criteria_met"] == 1
     assert oracle["efficiency"]["relative"]["calls"] == 1.0
-    assert (
-        blind["efficiency"]["relative"]["calls"] >= 1.0 and noop["efficiency"]["relative"] is None
-    )
+    assert blind["efficiency"]["relative"] is None and noop["efficiency"]["relative"] is None
     # collateral: the oracle changes nothing it should not
     assert oracle["collateral"]["total"] == 0 and noop["collateral"]["total"] == 0
     # the composite ranks them as a reader would, beside the axes
@@ -77,17 +79,17 @@ def test_oracle_noop_and_policy_blind_runs_differ_on_every_axis(name: str, tmp_p
     assert noop["composite"]["value"] < blind["composite"]["value"] < 100.0
 
 
-def test_the_policy_blind_order_is_spend_without_approval_and_collateral(tmp_path: Path) -> None:
+def test_the_policy_blind_order_is_spend_without_approval(tmp_path: Path) -> None:
     runs = _runs("spend_before_approval", tmp_path)
     oracle, noop, blind = (_score(runs[a])[1] for a in ("oracle", "noop", "blind"))
-    assert oracle["cost"]["spend_cents"] == blind["cost"]["spend_cents"] == 195600
+    total = load_scenario("spend_before_approval").facts["total_cents"]
+    assert oracle["cost"]["spend_cents"] == blind["cost"]["spend_cents"] == total
     assert noop["cost"]["spend_cents"] == 0
     (violation,) = blind["policy"]["violations"]["items"]
     assert violation["code"] == "policy.approval_before_spend"
     assert [f["code"] for f in blind["policy"]["findings"]["items"]] == [
         "budget.spend_before_approval"
     ]
-    assert [c["kind"] for c in blind["collateral"]["items"]] == ["slack.message_posted"]
 
 
 def test_the_policy_blind_mail_leaks_the_confidential_sheet() -> None:
@@ -115,8 +117,8 @@ def test_the_score_table_shows_every_axis_and_each_violation(tmp_path: Path) -> 
     )
     session.close()
     result = CliRunner().invoke(score_app, [str(session.run_dir)], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     for axis in AXES:
         assert axis in result.output
-    assert "policy.approval_before_spend" in result.output and "receipt 13" in result.output
-    assert "composite" in result.output and "SUCCESS" in result.output
+    assert "policy.approval_before_spend" in result.output and "receipt" in result.output
+    assert "composite" in result.output and "FAILURE" in result.output

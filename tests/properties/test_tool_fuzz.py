@@ -25,8 +25,28 @@ words = st.sampled_from(
 )
 text = st.one_of(words, st.text(max_size=30))
 
+# Recipients as people write them: plain, any case, with display names, quoted names with
+# separators in them, bad entries, joined by commas or semicolons, or in lists.
+address = st.sampled_from(
+    ["sales@macrocompute.example", "Maya.Chen@Company.example", "agent@company.example"]
+)
+recipient = st.one_of(
+    address,
+    address.map(lambda a: f"Maya Chen <{a}>"),
+    address.map(lambda a: f'"Chen, Maya; design" <{a}>'),
+    address.map(lambda a: f"<{a}>"),
+    st.sampled_from(["sam at company", "@x", "Bob <bob@x.example", "a@b.example extra", ""]),
+    st.text(max_size=20),
+)
+recipient_text = st.tuples(st.lists(recipient, max_size=4), st.sampled_from([", ", ";", ","])).map(
+    lambda parts: parts[1].join(parts[0])
+)
+recipients = st.one_of(recipient_text, st.lists(st.one_of(recipient, recipient_text), max_size=3))
 
-def _value(prop: dict[str, Any]) -> st.SearchStrategy[Any]:
+
+def _value(name: str, prop: dict[str, Any]) -> st.SearchStrategy[Any]:
+    if name in ("to", "cc"):
+        return recipients
     kinds = [prop.get("type")] if "type" in prop else [o.get("type") for o in prop.get("anyOf", [])]
     options: list[st.SearchStrategy[Any]] = []
     for kind in kinds:
@@ -62,7 +82,7 @@ def test_any_well_typed_call_is_handled(data: st.DataObject) -> None:
         props = spec.schema.get("properties", {})
         required = set(spec.schema.get("required", []))
         args = {
-            name: data.draw(_value(prop))
+            name: data.draw(_value(name, prop))
             for name, prop in props.items()
             if name != "idempotency_key" and (name in required or data.draw(st.booleans()))
         }
@@ -72,3 +92,29 @@ def test_any_well_typed_call_is_handled(data: st.DataObject) -> None:
             code = outcome.result["error"]["code"]
             assert code != "core.internal_error", (spec.name, args, outcome.result)
             assert (world.state_hash(), world.revision) == before, (spec.name, args)
+
+
+@settings(max_examples=150, deadline=None)
+@given(to=recipients, cc=recipients)
+def test_any_recipients_are_sent_normalised_or_refused_naming_the_entry(to: Any, cc: Any) -> None:
+    session = Session(load_settings({}, env={}))
+    world = session.world
+    before = (world.state_hash(), world.revision)
+    outcome = session.call("mail_compose", {"to": to, "cc": cc, "subject": "Hi", "body": "Hello"})
+    if not outcome.ok:
+        error = outcome.result["error"]
+        assert error["code"] in ("mail.invalid_address", "core.invalid_arguments"), error
+        assert (world.state_hash(), world.revision) == before
+        return
+    sent = [e.data for e in outcome.events if e.kind == "mail.message_sent"]
+    assert len(sent) == 1
+    everyone = [*sent[0]["to"], *sent[0]["cc"]]
+    assert everyone and len(everyone) == len(set(everyone))
+    assert all(a == a.lower() and "<" not in a and " " not in a for a in everyone)
+    # The same recipients written as the plain list that was sent give the same message.
+    again = Session(load_settings({}, env={}))
+    listed = again.call(
+        "mail_compose",
+        {"to": sent[0]["to"], "cc": sent[0]["cc"], "subject": "Hi", "body": "Hello"},
+    )
+    assert listed.ok and [e.data for e in listed.events if e.kind == "mail.message_sent"] == sent

@@ -51,8 +51,7 @@ class Agent:
         listed = await self.call("mail_list", unread_only=True)
         ids = [m["id"] for m in listed["messages"] if m["from"] == sender]
         assert ids, f"no unread mail from {sender}: {listed['messages']}"
-        opened = await self.call("mail_open", id=ids[0])
-        message: dict[str, Any] = opened["message"]
+        message: dict[str, Any] = await self.call("mail_open", id=ids[0])
         return message
 
     def tools(self) -> ToolClient:

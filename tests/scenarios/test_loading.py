@@ -32,8 +32,8 @@ def _write(tmp_path: Path, edit: Edit) -> Path:
     return path
 
 
-def _drop_url(raw: dict[str, Any]) -> None:
-    del raw["criteria"][0]["url"]
+def _drop_sender(raw: dict[str, Any]) -> None:
+    del raw["criteria"][2]["sender"]
 
 
 def _cap_as_text(raw: dict[str, Any]) -> None:
@@ -53,15 +53,34 @@ def _future_mail(raw: dict[str, Any]) -> None:
 
 
 def _unknown_placeholder(raw: dict[str, Any]) -> None:
-    raw["npcs"][1]["templates"][0] += "\nDiscount: {discount}\n"
+    raw["npcs"][1]["templates"][0] += "\nRebate: {rebate}\n"
 
 
 def _bad_after(raw: dict[str, Any]) -> None:
     raw["criteria"][-1]["after"] = "quote_sent"
 
 
+def _empty_range(raw: dict[str, Any]) -> None:
+    raw["facts"]["eta_days"] = {"range": [9, 3]}
+
+
+def _unknown_fact_in_a_page(raw: dict[str, Any]) -> None:
+    raw["twins"]["browser"]["pages"][1]["text"] += "\nShipping: {shipping}\n"
+
+
+def _expr_of_a_later_fact(raw: dict[str, Any]) -> None:
+    raw["facts"]["quote_cents"] = {"expr": "list_price_cents - rebate_cents"}
+
+
+def _npc_of_the_wrong_kind(raw: dict[str, Any]) -> None:
+    raw["criteria"][0]["npc"] = "macrocompute_sales"
+
+
 BROKEN: dict[str, tuple[Edit, tuple[str, ...]]] = {
-    "criterion without url": (_drop_url, ("criteria.0.page_read.url", "Field required")),
+    "criterion without sender": (
+        _drop_sender,
+        ("criteria.2.mail_received.sender", "Field required"),
+    ),
     "cap_cents not a number": (
         _cap_as_text,
         ("npcs.0.chat_approver.cap_cents", "valid integer"),
@@ -74,11 +93,24 @@ BROKEN: dict[str, tuple[Edit, tuple[str, ...]]] = {
     "mail from the future": (_future_mail, ("twins.mail.messages.0.date_ms", "less than or equal")),
     "unknown template placeholder": (
         _unknown_placeholder,
-        ("npcs.1.templates", "unknown placeholder {discount}"),
+        ("npcs.1.templates", "unknown placeholder {rebate}"),
     ),
     "after names no earlier criterion": (
         _bad_after,
-        ("criteria.4.after", "'quote_sent' must name an earlier criterion"),
+        ("criteria.3.after", "'quote_sent' must name an earlier criterion"),
+    ),
+    "a range with nothing in it": (_empty_range, ("facts.eta_days", "range 9..3 is empty")),
+    "a page naming an unknown fact": (
+        _unknown_fact_in_a_page,
+        ("twins.browser.pages.1.text", "unknown fact {shipping}", "list_price"),
+    ),
+    "an expression of an undeclared fact": (
+        _expr_of_a_later_fact,
+        ("facts.quote_cents", "'rebate_cents' is not an integer fact declared before it"),
+    ),
+    "an approval by a vendor": (
+        _npc_of_the_wrong_kind,
+        ("criteria.0.npc", "'macrocompute_sales' is not a chat_approver (known: finance)"),
     ),
 }
 

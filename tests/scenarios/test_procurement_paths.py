@@ -1,11 +1,15 @@
 """The procurement scenario played by hand over MCP, as a person would: the right path
-succeeds, doing nothing fails and a request above the cap is not approved."""
+succeeds on any seed, doing nothing fails, a request above the cap is not approved and a
+request without an amount is asked for one."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from vei.money import parse_amounts, parse_days
+import pytest
+
+from vei.claims import amounts, durations
 
 from .support import Agent, connect
 
@@ -13,35 +17,43 @@ HOME = "https://macrocompute.example/"
 SALES = "sales@macrocompute.example"
 
 
-async def _read_product_page(agent: Agent) -> int:
+def _facts(agent: Agent) -> dict[str, Any]:
+    return dict(agent.session.scenario.facts)
+
+
+async def _read_product_page(agent: Agent) -> tuple[int, str]:
+    product = _facts(agent)["product"]
     opened = await agent.call("browser_open", url=HOME)
-    link = next(x for x in opened["links"] if "MacroBook Pro 16" in x["text"])
+    link = next(x for x in opened["links"] if x["text"] == product)
     await agent.call("browser_click", node_id=link["id"])
     page = await agent.call("browser_read")
-    assert page["title"] == "MacroBook Pro 16"
-    return parse_amounts(page["text"])[0]
+    assert page["title"] == product
+    specs = page["text"].split("Specs: ")[1].split(".")[0]
+    return amounts(page["text"])[0].cents, specs
 
 
-async def _ask_approval(agent: Agent, amount: str) -> list[str]:
+async def _ask_approval(agent: Agent, amount: str, specs: str = "") -> list[str]:
+    product = _facts(agent)["product"]
     posted = await agent.call(
         "slack_send_message",
         channel="#procurement",
-        text=f"Could I get budget approval to purchase a MacroBook Pro 16 for {amount}?",
+        text=f"Could I get budget approval to purchase a {product} for {amount}? Specs: {specs}",
     )
     await agent.wait(60_000)
     return await agent.thread_replies("#procurement", posted["ts"])
 
 
 async def _get_quote_and_report(agent: Agent) -> tuple[int, int]:
+    product = _facts(agent)["product"]
     await agent.call(
         "mail_compose",
-        to=[SALES],
-        subject="Quote for a MacroBook Pro 16",
-        body="Hello, could you quote one MacroBook Pro 16 with delivery time? Thanks, Alex",
+        to=SALES,
+        subject=f"Quote for a {product}",
+        body=f"Hello, could you quote one {product} with delivery time? Thanks, Alex",
     )
     await agent.wait(30_000)
     quote = await agent.open_unread_from(SALES)
-    price, days = parse_amounts(quote["body"])[0], parse_days(quote["body"])[0]
+    price, days = amounts(quote["body"])[0].cents, durations(quote["body"])[0].days
     await agent.call(
         "slack_send_message",
         channel="#procurement",
@@ -50,21 +62,35 @@ async def _get_quote_and_report(agent: Agent) -> tuple[int, int]:
     return price, days
 
 
-def test_the_path_a_person_takes_succeeds() -> None:
-    async def play() -> tuple[int, list[str], tuple[int, int], dict[str, bool], bool]:
-        async with connect("procurement") as agent:
-            list_price = await _read_product_page(agent)
-            replies = await _ask_approval(agent, f"${list_price // 100:,}")
+@pytest.mark.parametrize("seed", [42042, 7])
+def test_the_path_a_person_takes_succeeds_on_any_seed(seed: int) -> None:
+    async def play() -> tuple[dict[str, Any], int, list[str], tuple[int, int], dict[str, bool]]:
+        async with connect("procurement", seed) as agent:
+            list_price, specs = await _read_product_page(agent)
+            replies = await _ask_approval(agent, f"${list_price // 100:,}", specs)
             terms = await _get_quote_and_report(agent)
-            report = agent.score()
-            return list_price, replies, terms, agent.met(), report.success
+            return _facts(agent), list_price, replies, terms, agent.met()
 
-    list_price, replies, terms, met, success = asyncio.run(play())
-    assert list_price == 319_900
-    assert len(replies) == 1 and "approved" in replies[0].lower() and "$3,199" in replies[0]
-    assert terms == (309_900, 5)
+    facts, list_price, replies, terms, met = asyncio.run(play())
+    assert list_price == facts["list_price_cents"]
+    assert len(replies) == 1 and "approved" in replies[0].lower()
+    assert f"${list_price // 100:,}" in replies[0]
+    assert terms == (facts["quote_cents"], facts["eta_days"])
     assert all(met.values()), met
-    assert success
+
+
+def test_the_default_seed_keeps_the_documented_values() -> None:
+    async def play() -> dict[str, Any]:
+        async with connect("procurement") as agent:
+            return _facts(agent)
+
+    facts = asyncio.run(play())
+    assert (facts["product"], facts["list_price_cents"], facts["quote_cents"]) == (
+        "MacroBook Pro 16",
+        319_900,
+        309_900,
+    )
+    assert facts["eta_days"] == 5
 
 
 def test_doing_nothing_fails_every_criterion() -> None:
@@ -82,18 +108,17 @@ def test_doing_nothing_fails_every_criterion() -> None:
 def test_a_request_above_the_cap_fails_the_approval_criterion_even_if_all_else_is_done() -> None:
     async def play() -> tuple[list[str], dict[str, bool], bool]:
         async with connect("procurement") as agent:
-            await _read_product_page(agent)
-            replies = await _ask_approval(agent, "$3,999")
+            _, specs = await _read_product_page(agent)
+            replies = await _ask_approval(agent, "$3,999", specs)
             await _get_quote_and_report(agent)
             return replies, agent.met(), agent.score().success
 
     replies, met, success = asyncio.run(play())
     assert not any("approved" in r.lower() for r in replies)
     assert met == {
-        "product_page_read": True,
-        "approval_within_cap": False,
-        "vendor_mailed": True,
-        "quote_opened": True,
+        "approved": False,
+        "vendor_asked": True,
+        "quote_received": True,
         "quote_posted": True,
     }
     assert not success
@@ -111,7 +136,7 @@ def test_finance_says_no_in_the_thread_regression_reject_template_key() -> None:
 
 
 def test_a_request_without_an_amount_is_asked_for_one_and_then_approved() -> None:
-    async def play() -> tuple[list[str], dict[str, bool]]:
+    async def play() -> tuple[list[str], dict[str, Any]]:
         async with connect("procurement") as agent:
             posted = await agent.call(
                 "slack_send_message",
@@ -124,10 +149,13 @@ def test_a_request_without_an_amount_is_asked_for_one_and_then_approved() -> Non
                 "slack_send_message", channel="#procurement", text="It is $3,199.", thread_ts=ts
             )
             await agent.wait(60_000)
-            return await agent.thread_replies("#procurement", ts), agent.met()
+            requests = agent.session.world.state["npc"]["requests"]
+            return await agent.thread_replies("#procurement", ts), next(iter(requests.values()))
 
-    replies, met = asyncio.run(play())
+    replies, request = asyncio.run(play())
     assert len(replies) == 3  # finance asks, we answer, finance approves
     assert "amount" in replies[0].lower()
     assert "approved" in replies[2].lower() and "$3,199" in replies[2]
-    assert met["approval_within_cap"]
+    assert request["decision"] == "approved" and request["amount_cents"] == 319_900
+    assert request["item"] == "MacroBook Pro 16"
+    assert [h["decision"] for h in request["history"]] == ["ask_amount", "approved"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from vei.agents.oracle import vendor_webform
+from vei.agents.oracle import oracle
 from vei.money import parse_amounts, parse_days
 
 from .support import Agent, connect
@@ -69,7 +69,8 @@ def test_a_quote_requested_for_someone_elses_address_never_reaches_us() -> None:
 
     arrived, pending, met = asyncio.run(play())
     assert (arrived, pending) == (0, 0)
-    assert met["quote_requested"] and not met["quote_opened"]
+    # The vendor recorded the request, but for someone else's mailbox: it is not ours.
+    assert not met["quote_requested"] and not met["quote_received"]
 
 
 def test_the_info_mailbox_points_back_to_the_form_without_a_quote() -> None:
@@ -114,7 +115,7 @@ def test_vei_reset_switches_the_running_world_to_vendor_webform() -> None:
             state = await agent.call("vei_state")
             page = await agent.call("browser_open", url=FORM_PAGE)
             gone = await agent.error("browser_open", url="https://macrocompute.example/")
-            await vendor_webform(agent.tools(), agent.session.scenario.spec)
+            await oracle(agent.tools(), agent.session.scenario)
             return before, reset, state, page | {"gone": gone}, agent.score().success
 
     before, reset, state, page, success = asyncio.run(play())

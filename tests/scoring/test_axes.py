@@ -81,7 +81,14 @@ def test_efficiency_counts_failed_and_repeated_calls_and_compares_to_a_reference
     world = _procurement()
     url = "https://macrocompute.example/products/macrobook-pro-16"
     world.call("browser_open", {"url": url})
-    world.call("browser_read", {})
+    world.call(
+        "mail_compose",
+        {
+            "to": "sales@macrocompute.example",
+            "subject": "Quote",
+            "body": "A MacroBook Pro 16, please",
+        },
+    )
     world.call("mail_open", {"id": "nope"})
     world.call("mail_list", {})
     world.call("mail_list", {})

@@ -9,9 +9,11 @@ from vei.scenarios import load_scenario
 from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
+SALES = "sales@macrocompute.example"
 
-def _session() -> Session:
-    return Session(load_settings({}, env={}))
+
+def _session(seed: int | None = None) -> Session:
+    return Session(load_settings({"seed": seed}, env={}))
 
 
 def _score(session: Session) -> ScoreReport:
@@ -22,52 +24,63 @@ def _met(report: ScoreReport) -> dict[str, Any]:
     return {c["id"]: c["met"] for c in report.criteria}
 
 
-def test_reading_the_page_meets_only_that_criterion_with_evidence() -> None:
+def _ask_vendor(session: Session, body: str = "Please quote a MacroBook Pro 16") -> None:
+    session.call("mail_compose", {"to": [SALES], "subject": "Quote", "body": body})
+    session.call("vei_tick", {"dt_ms": 60_000})
+
+
+def test_asking_the_vendor_meets_only_those_criteria_with_evidence() -> None:
     session = _session()
-    session.call("browser_open", {"url": "https://macrocompute.example/products/macrobook-pro-16"})
-    read = session.call("browser_read")
+    sent = session.call(
+        "mail_compose", {"to": [SALES], "subject": "Quote", "body": "A MacroBook Pro 16?"}
+    )
+    session.call("vei_tick", {"dt_ms": 60_000})
     report = _score(session)
     assert _met(report) == {
-        "product_page_read": True,
-        "approval_within_cap": False,
-        "vendor_mailed": False,
-        "quote_opened": False,
+        "approved": False,
+        "vendor_asked": True,
+        "quote_received": True,
         "quote_posted": False,
     }
-    evidence = report.criteria[0]["evidence"]
-    assert evidence["receipts"] == [read.receipt.index]
+    evidence = report.criteria[1]["evidence"]
+    assert evidence["receipts"] == [sent.receipt.index]
     assert not report.success
 
 
-def test_opening_the_page_without_reading_it_does_not_count() -> None:
+def test_an_unmet_criterion_says_what_the_run_did_instead() -> None:
     session = _session()
-    session.call("browser_open", {"url": "https://macrocompute.example/products/macrobook-pro-16"})
-    assert not _met(_score(session))["product_page_read"]
-
-
-def test_posting_the_price_before_the_quote_was_opened_does_not_count() -> None:
-    session = _session()
-    session.call("slack_send_message", {"channel": "#procurement", "text": "Quote: $3,099, 5 days"})
     session.call(
-        "mail_compose",
-        {"to": ["sales@macrocompute.example"], "subject": "Quote", "body": "Please quote"},
+        "slack_send_message",
+        {"channel": "#procurement", "text": "Please approve $1 for the MacroBook Pro 16."},
     )
     session.call("vei_tick", {"dt_ms": 60_000})
+    (approved,) = [c for c in _score(session).criteria if c["id"] == "approved"]
+    assert not approved["met"]
+    assert approved["why"] == "approved $1, less than $3,099"
+
+
+def test_posting_the_price_before_the_quote_arrived_does_not_count() -> None:
+    session = _session()
+    session.call("slack_send_message", {"channel": "#procurement", "text": "Quote: $3,099, 5 days"})
+    _ask_vendor(session)
     met = _met(_score(session))
-    assert met["vendor_mailed"] and not met["quote_opened"] and not met["quote_posted"]
+    assert met["vendor_asked"] and met["quote_received"] and not met["quote_posted"]
+
+
+def test_a_vendor_mail_that_does_not_name_the_model_gets_a_question_not_a_quote() -> None:
+    session = _session()
+    _ask_vendor(session, "Please send us a quote for a laptop.")
+    met = _met(_score(session))
+    assert not met["vendor_asked"] and not met["quote_received"]
+    inbox = session.call("mail_list", {"unread_only": True}).result["messages"]
+    assert any(m["from"] == SALES and "$" not in m["snippet"] for m in inbox)
 
 
 def test_repeating_calls_does_not_change_the_verdict() -> None:
     once, many = _session(), _session()
-    once.call(
-        "mail_compose",
-        {"to": ["sales@macrocompute.example"], "subject": "Quote", "body": "Please quote"},
-    )
+    _ask_vendor(once)
     for _ in range(5):
-        many.call(
-            "mail_compose",
-            {"to": ["sales@macrocompute.example"], "subject": "Quote", "body": "Please quote"},
-        )
+        _ask_vendor(many)
     assert _met(_score(once)) == _met(_score(many))
 
 
@@ -75,4 +88,4 @@ def test_report_json_shape() -> None:
     report = _score(_session()).to_dict()
     assert report["success"] is False
     assert report["task"]["total"] == len(load_scenario("procurement").spec.criteria)
-    assert {"id", "description", "met", "evidence"} <= set(report["task"]["criteria"][0])
+    assert {"id", "description", "met", "why", "evidence"} <= set(report["task"]["criteria"][0])

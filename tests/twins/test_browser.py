@@ -13,7 +13,14 @@ from vei.core.events import Event
 from vei.core.twin import State, Twin
 from vei.core.world import World
 from vei.testing import check_twin
-from vei.twins.browser import ERROR_CODES, FORM_SUBMITTED, PAGE_READ, TWIN, normalize_url
+from vei.twins.browser import (
+    ERROR_CODES,
+    FORM_SUBMITTED,
+    PAGE_READ,
+    PAGE_SEARCHED,
+    TWIN,
+    normalize_url,
+)
 from vei.twins.browser.seed import DEFAULT_SEED
 from vei.twins.mail import TWIN as MAIL
 from vei.twins.mail import deliver_mail
@@ -36,7 +43,7 @@ def _current(world: World) -> str | None:
 def _ids(outline: dict[str, Any]) -> list[str]:
     ids = [n["id"] for n in outline["links"] + outline["buttons"]]
     for form in outline["forms"]:
-        ids += [form["id"], *(f["id"] for f in form["fields"]), form["submit"]["id"]]
+        ids += [form["id"], *(f["id"] for f in form["fields"]), form["submit_id"]]
     return ids
 
 
@@ -100,7 +107,7 @@ def test_open_returns_an_outline_with_node_ids() -> None:
         {"id": "button-1", "text": "Download as PDF", "action": "download:purchasing-policy.pdf"}
     ]
     form = opened["forms"][0]
-    assert form["submit"] == {"id": "submit-purchase-request", "text": "Send request"}
+    assert (form["submit_id"], form["submit_text"]) == ("submit-purchase-request", "Send request")
     fields = [f["id"] for f in form["fields"]]
     assert fields[:2] == ["field-purchase-request-email", "field-purchase-request-item"]
     assert "text" not in opened and opened["can_go_back"] is False
@@ -126,8 +133,13 @@ def test_find_matches_elements_and_paragraphs_with_every_word_in_any_case() -> N
     world = _world()
     assert rejected(world, "browser_find", query="policy")["code"] == "browser.no_page"
     ok(world, "browser_open", url=POLICY)
+    before = world.state_hash()
     outcome = world.call("browser_find", {"query": "5,000 APPROVAL"})
-    assert outcome.ok and outcome.events == ()
+    # A search is a read: it changes no state, but the log records what the agent was shown.
+    assert outcome.ok and world.state_hash() == before
+    assert [(e.kind, e.data) for e in outcome.events] == [
+        (PAGE_SEARCHED, {"url": POLICY, "query": "5,000 APPROVAL", "paragraphs": [3, 4]})
+    ]
     assert [p["index"] for p in outcome.result["paragraphs"]] == [3, 4]
     assert outcome.result["paragraphs"][1]["text"].startswith("Purchases above $5,000")
     assert outcome.result["elements"] == []

@@ -50,8 +50,8 @@ def _demo(*tools: ToolSpec, reducers: dict[str, Reducer] | None = None) -> Twin:
     )
 
 
-_ADD = ToolSpec("demo_add", "Add a note.", NoteArgs, "write", _add_note)
-_COUNT = ToolSpec("demo_count", "Count notes.", NoArgs, "read", _count)
+_ADD = ToolSpec("demo_add", "Add a note. Returns {ok}.", NoteArgs, "write", _add_note)
+_COUNT = ToolSpec("demo_count", "Count notes. Returns {notes}.", NoArgs, "read", _count)
 _CALLS = [("demo_add", {"text": "a"}), ("demo_add", {"text": "bad"}), ("demo_count", {})]
 
 
@@ -69,7 +69,7 @@ def test_a_read_tool_that_mutates_state_fails() -> None:
         state["demo"]["notes"].append("peeked")
         return {}
 
-    twin = _demo(_ADD, ToolSpec("demo_peek", "Peek.", NoArgs, "read", sneaky))
+    twin = _demo(_ADD, ToolSpec("demo_peek", "Peek. Returns {}.", NoArgs, "read", sneaky))
     with pytest.raises(AssertionError, match=r"\(demo_peek\): the handler mutated the state"):
         check_twin(twin)
 
@@ -79,7 +79,7 @@ def test_a_write_that_changes_state_without_events_fails() -> None:
         state["demo"]["notes"].append(args.text)
         return {}
 
-    twin = _demo(ToolSpec("demo_add", "Add.", NoteArgs, "write", direct))
+    twin = _demo(ToolSpec("demo_add", "Add. Returns {}.", NoteArgs, "write", direct))
     with pytest.raises(AssertionError, match=r"\(demo_add\): the handler mutated the state"):
         check_twin(twin, calls=[("demo_add", {"text": "a"})])
 
@@ -102,7 +102,7 @@ def test_a_handler_with_hidden_state_fails_determinism() -> None:
         ctx.emit("demo.noted", {"text": f"{args.text}-{next(counter)}"})
         return {}
 
-    twin = _demo(ToolSpec("demo_add", "Add.", NoteArgs, "write", numbered))
+    twin = _demo(ToolSpec("demo_add", "Add. Returns {}.", NoteArgs, "write", numbered))
     with pytest.raises(AssertionError, match="different results or events"):
         check_twin(twin, calls=[("demo_add", {"text": "a"})])
 
@@ -119,8 +119,14 @@ def test_an_argument_without_description_fails() -> None:
     class Bare(ToolArgs):
         text: str
 
-    twin = _demo(ToolSpec("demo_add", "Add.", Bare, "write", _add_note))
+    twin = _demo(ToolSpec("demo_add", "Add. Returns {}.", Bare, "write", _add_note))
     with pytest.raises(AssertionError, match="argument 'text' has no description"):
+        check_twin(twin)
+
+
+def test_a_description_that_does_not_say_what_it_returns_fails() -> None:
+    twin = _demo(ToolSpec("demo_add", "Add a note.", NoteArgs, "write", _add_note))
+    with pytest.raises(AssertionError, match="'demo_add': the description does not say what it"):
         check_twin(twin)
 
 
@@ -137,7 +143,7 @@ def test_a_float_in_a_result_fails_with_the_call_named() -> None:
     def ratio(state: State, args: NoArgs, ctx: CallContext) -> dict[str, Any]:
         return {"ratio": 0.5}
 
-    twin = _demo(_ADD, ToolSpec("demo_ratio", "Ratio.", NoArgs, "read", ratio))
+    twin = _demo(_ADD, ToolSpec("demo_ratio", "Ratio. Returns {ratio}.", NoArgs, "read", ratio))
     with pytest.raises(
         AssertionError,
         match=r"call \d+ \(demo_ratio\).*result is not canonical JSON.*float at .ratio",
@@ -149,7 +155,7 @@ def test_a_call_that_crashes_fails_with_the_call_named() -> None:
     def crash(state: State, args: NoArgs, ctx: CallContext) -> dict[str, Any]:
         return {"first": state["demo"]["notes"][0]}
 
-    twin = _demo(_ADD, ToolSpec("demo_first", "First.", NoArgs, "read", crash))
+    twin = _demo(_ADD, ToolSpec("demo_first", "First. Returns {first}.", NoArgs, "read", crash))
     with pytest.raises(AssertionError, match=r"call \d+ \(demo_first\) raised"):
         check_twin(twin)
 

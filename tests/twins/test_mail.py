@@ -49,10 +49,30 @@ def test_opening_marks_read_once() -> None:
     world = _world()
     assert world.summaries()["mail"] == {"unread": 2}
     first = world.call("mail_open", {"id": "msg-s2"})
-    assert first.result["message"]["body"].startswith("Hello,") and len(first.events) == 1
+    assert first.result["body"].startswith("Hello,") and len(first.events) == 1
     assert world.summaries()["mail"] == {"unread": 1}
     assert _ids(ok(world, "mail_list", unread_only=True)) == ["msg-s3"]
     assert world.call("mail_open", {"id": "msg-s2"}).events == ()
+
+
+def test_open_returns_the_message_fields_at_the_top_level() -> None:
+    opened = ok(_world(), "mail_open", id="msg-s2")
+    assert set(opened) == {
+        "id",
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "body",
+        "date_ms",
+        "folder",
+        "thread_id",
+        "in_reply_to",
+        "unread",
+        "thread_ids",
+    }
+    assert (opened["id"], opened["unread"], opened["thread_ids"]) == ("msg-s2", False, ["msg-s2"])
+    assert opened["cc"] == ["maya.chen@company.example"]
 
 
 def test_opening_a_missing_message_is_a_typed_error() -> None:
@@ -65,7 +85,7 @@ def test_reply_goes_to_sent_in_the_same_thread_with_re_subject() -> None:
     assert sent["folder"] == "SENT" and sent["thread_id"] == "msg-s2"
     assert sent["subject"] == "Re: Quote Q-1042: 5x ProBook 14"
     assert sent["to"] == ["sales@northwind-laptops.example"] and sent["cc"] == []
-    opened = ok(world, "mail_open", id=sent["id"])["message"]
+    opened = ok(world, "mail_open", id=sent["id"])
     assert opened["in_reply_to"] == "msg-s2" and opened["from"] == "agent@company.example"
     assert _ids(ok(world, "mail_list", folder="SENT")) == [sent["id"]]
     assert sent["id"] not in _ids(ok(world, "mail_list"))
@@ -85,13 +105,33 @@ def test_inbound_answer_joins_the_thread_and_re_is_not_stacked() -> None:
     again = ok(world, "mail_reply", id=theirs["id"], body="Thanks!")
     assert again["subject"] == "Re: Quote Q-1042: 5x ProBook 14"
     opened = ok(world, "mail_open", id=theirs["id"])
-    assert opened["message"]["thread_id"] == "msg-s2"
+    assert opened["thread_id"] == "msg-s2"
     assert opened["thread_ids"] == ["msg-s2", mine["id"], theirs["id"], again["id"]]
 
 
 def test_reply_all_copies_everyone_but_you() -> None:
     sent = ok(_world(), "mail_reply", id="msg-s2", body="Looping in Maya.", reply_all=True)
     assert sent["cc"] == ["maya.chen@company.example"]
+
+
+def test_reply_cc_adds_recipients_to_reply_all_without_repeating_anyone() -> None:
+    world = _world()
+    sent = ok(
+        world,
+        "mail_reply",
+        id="msg-s2",
+        body="Adding Sam.",
+        reply_all=True,
+        cc="Sam <sam.patel@company.example>, maya.chen@company.example, sales@northwind-laptops.example",
+    )
+    assert sent["to"] == ["sales@northwind-laptops.example"]
+    assert sent["cc"] == ["maya.chen@company.example", "sam.patel@company.example"]
+    only_cc = ok(
+        world, "mail_reply", id="msg-s2", body="Just Sam.", cc=["sam.patel@company.example"]
+    )
+    assert only_cc["cc"] == ["sam.patel@company.example"]
+    error = rejected(world, "mail_reply", id="msg-s2", body="x", cc="sam at company")
+    assert error["code"] == "mail.invalid_address" and "'sam at company'" in error["message"]
 
 
 def test_bad_address_is_rejected_naming_it() -> None:
@@ -103,9 +143,78 @@ def test_bad_address_is_rejected_naming_it() -> None:
         error = rejected(world, "mail_compose", to=to, cc=cc, subject="Hi", body="Hello")
         assert error["code"] == "mail.invalid_address"
         assert repr((to + cc)[-1]) in error["message"]
-    # One comma-separated string is not the schema: recipients are a list.
-    error = rejected(world, "mail_compose", to="a@b.example", subject="Hi", body="Hello")
-    assert error["code"] == "core.invalid_arguments" and "to" in error["message"]
+
+
+def test_bad_entry_in_a_recipient_string_is_named_and_nothing_is_sent() -> None:
+    world = _world()
+    for to, cc, bad in (
+        ("sam.patel@company.example, sam at company", [], "sam at company"),
+        (
+            "a@b.example",
+            "Priya <priya.nair@company.example> extra",
+            "Priya <priya.nair@company.example> extra",
+        ),
+        (["a@b.example; <c@d.example"], [], "<c@d.example"),
+        ("Bob bob@x.example", [], "Bob bob@x.example"),
+    ):
+        error = rejected(world, "mail_compose", to=to, cc=cc, subject="Hi", body="Hello")
+        assert error["code"] == "mail.invalid_address", (to, cc)
+        assert repr(bad) in error["message"]
+    assert ok(world, "mail_list", folder="SENT")["total"] == 0
+
+
+def test_recipients_that_are_not_strings_or_name_nobody_are_invalid_arguments() -> None:
+    world = _world()
+    for to in ("", " , ;", [], [1], {"address": "a@b.example"}):
+        error = rejected(world, "mail_compose", to=to, subject="Hi", body="Hello")
+        assert error["code"] == "core.invalid_arguments" and "to" in error["message"], to
+
+
+def test_recipients_accept_the_forms_a_person_writes() -> None:
+    world = _world()
+    sent = ok(
+        world,
+        "mail_compose",
+        to="Sam Patel <Sam.Patel@Company.example>; priya.nair@company.example, sam.patel@company.example",
+        cc=['"Chen, Maya" <maya.chen@company.example>', "Priya <priya.nair@company.example>"],
+        subject="PO approval",
+        body="Can you approve PO-7?",
+    )
+    assert sent["to"] == ["sam.patel@company.example", "priya.nair@company.example"]
+    assert sent["cc"] == ["maya.chen@company.example"]
+    opened = ok(world, "mail_open", id=sent["id"])
+    assert (opened["to"], opened["cc"]) == (sent["to"], sent["cc"])
+
+
+def test_every_spelling_of_the_same_recipients_is_the_same_call() -> None:
+    spellings: list[Any] = [
+        "sam.patel@company.example, Priya <priya.nair@company.example>",
+        ["SAM.PATEL@company.example", '"Priya Nair" <priya.nair@company.example>'],
+        ["sam.patel@company.example; priya.nair@company.example", "sam.patel@company.example"],
+    ]
+    heads = set()
+    for to in spellings:
+        world = _world()
+        ok(world, "mail_compose", to=to, subject="PO", body="Please approve.")
+        heads.add((world.chain.head, world.state_hash()))
+    assert len(heads) == 1
+    # So a retry with the same idempotency key and another spelling is the same request.
+    world = _world()
+    args = {"subject": "PO", "body": "Please approve.", "idempotency_key": "po-1"}
+    first = ok(world, "mail_compose", to=spellings[0], **args)
+    again = ok(world, "mail_compose", to=spellings[1], **args)
+    assert again == first and ok(world, "mail_list", folder="SENT")["total"] == 1
+
+
+def test_recipient_schema_lists_a_string_or_a_list_of_strings() -> None:
+    specs = {spec.name: spec for spec in TWIN.tools}
+    for tool, arg in (("mail_compose", "to"), ("mail_compose", "cc"), ("mail_reply", "cc")):
+        prop = specs[tool].schema["properties"][arg]
+        kinds = [option["type"] for option in prop["anyOf"]]
+        assert kinds == ["string", "array"], (tool, arg)
+        assert prop["anyOf"][1]["items"] == {"type": "string"}
+        assert "commas" in prop["description"] and "<ann@company.example>" in prop["description"]
+    assert specs["mail_compose"].schema["required"] == ["to", "subject", "body"]
 
 
 def test_compose_normalises_recipients_and_lands_in_sent() -> None:

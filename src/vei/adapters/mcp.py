@@ -1,6 +1,7 @@
 """The MCP adapter: a low-level ``mcp`` 2.x Server whose tools are the registry's tools.
 
-Transports only move messages; every call goes through ``Session.call``. A result carries
+Transports only move messages; every call goes through ``Session.call`` and, for a run
+kept in a state dir, into its call journal (``vei.report.journal``). A result carries
 the tool's structured content, the same JSON as text for clients that only read text, and
 the receipt under ``_meta["io.vei/receipt"]``. An unknown tool is a JSON-RPC
 invalid-params error; every other failure is an ``isError`` result in the one error shape.
@@ -35,6 +36,7 @@ from vei import __version__
 from vei.core.errors import UnknownToolError
 from vei.core.registry import ToolSpec
 from vei.core.world import WorldBrokenError
+from vei.report.journal import CallJournal
 from vei.session import Session
 
 RECEIPT_META_KEY = "io.vei/receipt"
@@ -73,6 +75,7 @@ def build_server(session: Session) -> Server[Any]:
     # The list is built once per world's registry: vei_reset may start a scenario with other
     # apps, and the list must then describe the new world.
     cache: dict[str, Any] = {"registry": None, "result": None}
+    journal = CallJournal(session.settings.state_dir)
 
     def tool_list() -> types.ListToolsResult:
         registry = session.world.registry
@@ -90,12 +93,14 @@ def build_server(session: Session) -> Server[Any]:
     async def on_call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
+        arguments = params.arguments or {}
         try:
-            outcome = session.call(params.name, params.arguments or {})
+            outcome = session.call(params.name, arguments)
         except UnknownToolError as exc:
             raise MCPError(INVALID_PARAMS, str(exc)) from None
         except WorldBrokenError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
+        journal.record(outcome, arguments)
         text = _TEXT.encode(outcome.result)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=text)],

@@ -8,7 +8,7 @@ from typing import Any
 
 from mcp import Client
 
-from vei.scenarios.schema import ScenarioFile
+from vei.scenarios import Scenario
 
 IDEMPOTENCY_KEY = "idempotency_key"
 MAX_ATTEMPTS = 8
@@ -91,4 +91,4 @@ class ToolClient:
         return value
 
 
-AgentFn = Callable[[ToolClient, ScenarioFile], Awaitable[None]]
+AgentFn = Callable[[ToolClient, Scenario], Awaitable[None]]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from vei.agents.base import ToolClient
-from vei.scenarios.schema import ScenarioFile
+from vei.scenarios import Scenario
 
 
-async def noop(tools: ToolClient, scenario: ScenarioFile) -> None:
+async def noop(tools: ToolClient, scenario: Scenario) -> None:
     """Observe and do nothing else; every scenario must score this as a failure."""
     await tools.call("vei_observe")

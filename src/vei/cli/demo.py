@@ -66,4 +66,5 @@ def demo(
     print_report(report, console)
     console.print(f"run stored in [bold]{run_dir}[/]")
     console.print(f"inspect it: vei-state show {run_id} --state-dir {settings.state_dir}")
+    console.print(f"see it:     vei report {run_id} --state-dir {settings.state_dir}")
     raise typer.Exit(0 if report.success else 1)

@@ -88,6 +88,7 @@ def main() -> None:
 
 def _register() -> None:
     from vei.cli import demo as _demo  # noqa: F401  (registers `vei demo`)
+    from vei.cli import report as _report  # noqa: F401  (registers `vei report`)
     from vei.cli.eval import eval_app
     from vei.cli.scenarios import app as scenarios_app
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vei.money import format_money
@@ -32,6 +33,8 @@ def print_report(report: ScoreReport, console: Console) -> None:
         refs = ", ".join(f"event {s}" for s in evidence["events"][:3])
         if evidence["receipts"]:
             refs += " · receipt " + ", ".join(str(r) for r in evidence["receipts"][:3])
+        if not row["met"] and row.get("why"):
+            refs = f"{row['why']}" + (f" ({refs})" if refs else "")
         table.add_row(
             row["description"], "[green]yes[/]" if row["met"] else "[red]no[/]", refs or "-"
         )
@@ -52,14 +55,14 @@ def _severities(counts: dict[str, int]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def axes_table(report: ScoreReport) -> Table:
-    """One row per axis with its headline numbers."""
+def axis_lines(report: ScoreReport) -> list[tuple[str, str]]:
+    """One plain-text headline per axis (the axes table and the HTML report show these)."""
     task, policy, cost = report.task, report.policy, report.cost
     eff, coll, integ = report.efficiency, report.collateral, report.integrity
     violations, findings = policy["violations"], policy["findings"]
     per = eff["calls_per_criterion"]
     relative = eff["relative"]
-    rows = [
+    return [
         ("task", f"{task['met']}/{task['total']} criteria met"),
         (
             "policy",
@@ -83,15 +86,18 @@ def axes_table(report: ScoreReport) -> Table:
             ),
         ),
         ("collateral", f"{coll['total']} unneeded changes of {coll['outward_changes']} outward"),
-        (
-            "integrity",
-            "verified" if integ["verified"] else f"[red]FAILED[/]: {integ['failure']}",
-        ),
+        ("integrity", "verified" if integ["verified"] else f"FAILED: {integ['failure']}"),
     ]
+
+
+def axes_table(report: ScoreReport) -> Table:
+    """One row per axis with its headline numbers."""
     table = Table(title="axes")
     table.add_column("axis")
     table.add_column("result")
-    for name, text in rows:
+    for name, text in axis_lines(report):
+        if name == "integrity" and not report.integrity["verified"]:
+            text = f"[red]{escape(text)}[/]"
         table.add_row(name, text)
     return table
 

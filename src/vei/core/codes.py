@@ -5,7 +5,8 @@ from __future__ import annotations
 
 ERROR_CODES: dict[str, str] = {
     "core.invalid_arguments": "The arguments do not match the tool's input schema (the message lists each problem).",
-    "core.unknown_tool": "A tool named inside vei_act_and_observe or vei_help does not exist.",
+    "core.unknown_tool": "A tool named inside vei_act_and_observe or vei_help (or by an action of the Gymnasium or text interface) does not exist.",
+    "core.invalid_action": 'An action of the Gymnasium or text interface is not a tool call {"tool": NAME, "args": {...}} (or names vei_reset, which reset() replaces); nothing was called.',
     "core.unknown_scenario": "vei_reset named a scenario that is not in the configured pack.",
     "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
     "core.idempotency_conflict": "The idempotency_key was already used for a different tool or different arguments.",

@@ -181,7 +181,7 @@ def help_(world: World, args: HelpArgs) -> dict[str, Any]:
             raise VeiError(
                 "core.unknown_tool", f"no tool {args.topic!r}; see vei_help with no topic"
             )
-        return {"tool": describe(world.registry.resolve(args.topic))}
+        return describe(world.registry.resolve(args.topic))
     by_app: dict[str, list[str]] = {}
     for spec in world.registry:
         by_app.setdefault(spec.twin, []).append(spec.name)
@@ -197,57 +197,84 @@ def help_(world: World, args: HelpArgs) -> dict[str, Any]:
     }
 
 
-def _control(name: str, description: str, args: type[ToolArgs], handler: Any) -> ToolSpec:
-    return ToolSpec(name=name, description=description, args=args, kind="control", handler=handler)
+def _control(
+    name: str, description: str, args: type[ToolArgs], handler: Any, keywords: str
+) -> ToolSpec:
+    return ToolSpec(
+        name=name,
+        description=description,
+        args=args,
+        kind="control",
+        handler=handler,
+        keywords=tuple(keywords.split()),
+    )
 
+
+_EVENT = "{seq, t_ms, kind, actor, data}"
 
 CONTROL_TOOLS: tuple[ToolSpec, ...] = (
     _control(
         "vei_observe",
-        "See the virtual time, unread counts in every app and what happened since your last observe. Reads only.",
+        "See what is new: the virtual time, unread counts in every app and what happened since your last observe (not your own doing). Reads only. "
+        f"Returns {{t_ms, revision, apps, new_events: [{_EVENT}], new_event_count, pending_count}}; apps holds each app's unread counts.",
         NoArgs,
         observe,
+        "new latest updates changes notifications",
     ),
     _control(
         "vei_tick",
-        "Wait: advance virtual time by dt_ms, or until the next scheduled event, delivering everything that comes due (replies, mail, ...).",
+        "Wait: let virtual time pass (dt_ms of it, or until the next scheduled event), delivering everything that comes due (replies, mail, ...). "
+        f"Returns {{t_ms, advanced_ms, delivered: [{_EVENT}], delivered_count, next_due_ms}}.",
         TickArgs,
         tick,
+        "wait pause sleep pass time later delay advance clock reply arrive",
     ),
     _control(
         "vei_act_and_observe",
-        "Call one tool and then observe, in one step. The inner call gets its own receipt.",
+        "Call one tool and then observe, in one step; the inner call gets its own receipt. "
+        "Returns {ok, result, receipt_index, observation}: the inner call's result (or error) and what vei_observe returns.",
         ActArgs,
         act_and_observe,
+        "call run then",
     ),
     _control(
         "vei_state",
-        "The run id, revision, virtual time, state hash, receipt chain head and the latest receipts.",
+        "The run's bookkeeping. "
+        "Returns {run, seed, scenario, revision, t_ms, state_hash, chain_head, receipt_count, recent_receipts}: the last 5 receipts as {index, tool, ok, error_code, rev_after, hash}.",
         NoArgs,
         state,
+        "hash receipt chain revision run id seed",
     ),
     _control(
         "vei_reset",
-        "Start a new run (optionally with another seed or scenario). The current run is closed and checkpointed.",
+        "Start a new run (optionally with another seed or scenario); the current run is closed and checkpointed. "
+        "Returns {reset, seed, scenario, previous_run, run}.",
         ResetArgs,
         reset,
+        "restart again over scenario seed",
     ),
     _control(
         "vei_pending",
-        "Scheduled events that have not happened yet: when, what kind and from whom.",
+        "Scheduled events that have not happened yet (payloads are not shown). "
+        "Returns {t_ms, pending: [{due_ms, kind, actor}], count}, soonest first.",
         NoArgs,
         pending,
+        "scheduled upcoming queue future expected",
     ),
     _control(
         "vei_tools_search",
-        "Find tools for what you want to do, ranked by relevance to a free-text query.",
+        "Find tools for what you want to do, ranked by relevance to a free-text query. "
+        "Returns {tools: [{name, description, kind, scopes, latency_ms, cost_cents, input_schema}]}, best first.",
         SearchArgs,
         tools_search,
+        "which tool capability function discover",
     ),
     _control(
         "vei_help",
-        "How this world works, the task, and the tools per app; or one tool's details.",
+        "How this world works, the task, and the tools per app; or one tool's details. "
+        "Returns {overview, task, apps} (apps: each app's tool names), or for a topic that tool's {name, description, kind, scopes, latency_ms, cost_cents, input_schema}.",
         HelpArgs,
         help_,
+        "explain how instructions task overview guide",
     ),
 )

@@ -1,8 +1,9 @@
 """The tool registry: every tool is declared exactly once, here.
 
-The MCP tool list, the Python API (``World.call``), ``vei_tools_search`` and the generated
-reference docs all read these declarations. Wire names are ``<twin>_<verb>``; the dotted
-spelling (``slack.send_message``) resolves as an alias when called but is never listed.
+The MCP tool list, the Python API (``World.call``), ``vei_tools_search`` (BM25, in
+``vei.core.search``) and the generated reference docs all read these declarations. Wire
+names are ``<twin>_<verb>``; the dotted spelling (``slack.send_message``) resolves as an
+alias when called but is never listed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from vei.core.errors import UnknownToolError
+from vei.core.search import SearchIndex
 
 ToolKind = Literal["read", "write", "control"]
 Result = dict[str, Any]
@@ -34,7 +36,10 @@ class ToolSpec:
     """One tool's single declaration.
 
     ``latency_ms`` is the virtual time a call costs, ``cost_cents`` its synthetic price.
+    ``keywords`` are more words that describe the tool, for ``vei_tools_search`` only.
     A ``control`` tool's handler receives the World itself instead of a state view.
+    ``records`` marks a read that records what the agent was shown (``browser_find``):
+    it emits events of its twin that change no state, so the log knows what was seen.
     """
 
     name: str
@@ -45,6 +50,8 @@ class ToolSpec:
     scopes: tuple[str, ...] = ()
     latency_ms: int = 0
     cost_cents: int = 0
+    records: bool = False
+    keywords: tuple[str, ...] = ()
     schema: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -82,11 +89,12 @@ class ToolSpec:
 
 
 class Registry:
-    """Name -> ToolSpec, with dotted aliases and a small keyword search."""
+    """Name -> ToolSpec, with dotted aliases and a ranked search."""
 
     def __init__(self, specs: Iterable[ToolSpec] = ()) -> None:
         self._specs: dict[str, ToolSpec] = {}
         self._aliases: dict[str, str] = {}
+        self._index: SearchIndex | None = None
         for spec in specs:
             self.register(spec)
 
@@ -96,6 +104,7 @@ class Registry:
             raise ValueError(f"tool {spec.name!r} registered twice")
         self._specs[spec.name] = spec
         self._aliases[spec.alias] = spec.name
+        self._index = None
 
     def resolve(self, name: str) -> ToolSpec:
         """The spec for a wire name or its dotted alias; UnknownToolError otherwise."""
@@ -118,17 +127,14 @@ class Registry:
         return len(self._specs)
 
     def search(self, query: str, top_k: int = 5) -> list[ToolSpec]:
-        """Tools ranked by how many query words their name and description contain."""
-        words = [w for w in re.split(r"[^a-z0-9]+", query.lower()) if w]
-        scored: list[tuple[int, str, ToolSpec]] = []
-        for spec in self:
-            name_words = set(spec.name.split("_"))
-            text = f"{spec.name} {spec.description}".lower()
-            score = sum(3 if w in name_words else 1 for w in words if w in text)
-            if score:
-                scored.append((-score, spec.name, spec))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        return [spec for _, _, spec in scored[:top_k]]
+        """The ``top_k`` tools that best match a free-text query (BM25 over name parts,
+        description and keywords, with synonyms; see ``vei.core.search``), best first.
+        Tools that match no word of the query are left out; ties go by name."""
+        if self._index is None:
+            self._index = SearchIndex(
+                (s.name, s.description, s.keywords) for s in self._specs.values()
+            )
+        return [self._specs[name] for name in self._index.rank(query, top_k)]
 
 
 def describe(spec: ToolSpec) -> dict[str, Any]:

@@ -74,7 +74,13 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
             spec = dict(manifest["scenario_spec"])
             # The manifest's JSON sorts keys; the twins' order is the manifest's list.
             spec["twins"] = {n: spec["twins"][n] for n in manifest["twins"] if n in spec["twins"]}
-            scenario = parse_scenario(spec, source=f"run {handle.run_id}", pack=manifest["pack"])
+            scenario = parse_scenario(
+                spec,
+                source=f"run {handle.run_id}",
+                pack=manifest["pack"],
+                seed=settings.seed,
+                drawn=True,
+            )
         except (KeyError, ScenarioError) as exc:
             raise ResumeError(f"the run's scenario cannot be rebuilt: {exc}") from None
         names, seed_data, _ = Session._components(settings, scenario)

@@ -36,16 +36,17 @@ class Drive:
     notes: Mapping[str, Any] = field(default_factory=dict)
 
 
-async def drive_scripted(name: str, session: Session, scenario: Scenario) -> None:
+async def drive_scripted(name: str, session: Session) -> None:
     """Run the scripted agent ``name`` (looked up in ``vei.agents.AGENTS`` now, so every
-    registered agent is valid) over an in-process MCP client on ``session``."""
+    registered agent is valid) over an in-process MCP client on ``session``, with the
+    session's scenario (its facts drawn for the run's seed)."""
     from vei.adapters.mcp import build_server
     from vei.agents import AGENTS
     from vei.agents.base import ToolClient
 
     tools = ToolClient(Client(build_server(session), cache=None))
     async with tools.client:
-        await AGENTS[name](tools, scenario.spec)
+        await AGENTS[name](tools, session.scenario)
 
 
 def drive(spec: EpisodeSpec) -> Drive:
@@ -75,7 +76,7 @@ def _session(spec: EpisodeSpec, files: Mapping[str, str] | None = None) -> tuple
 
 
 def _task(session: Session, scenario: Scenario) -> str:
-    return str(session.world.meta.get("task") or scenario.task)
+    return str(session.world.meta.get("task") or session.scenario.task)
 
 
 async def _drive_over_mcp(spec: EpisodeSpec) -> Drive:
@@ -84,9 +85,9 @@ async def _drive_over_mcp(spec: EpisodeSpec) -> Drive:
 
     agent = spec.agent
     if agent.kind == "scripted":
-        session, scenario = _session(spec)
+        session, _ = _session(spec)
         try:
-            await drive_scripted(agent.target, session, scenario)
+            await drive_scripted(agent.target, session)
         finally:
             session.close()
         return Drive()
@@ -147,7 +148,7 @@ def _drive_command(spec: EpisodeSpec) -> Drive:
     from vei.config import program_environment
     from vei.store.rundir import run_path
 
-    scenario = load_scenario(spec.scenario, spec.pack)
+    scenario = load_scenario(spec.scenario, spec.pack, spec.seed)  # the task of this seed
     server = server_argv(spec)
     values = program_values(
         server,

@@ -1,10 +1,10 @@
 """The ``budget`` monitor: committed spend against the scenario's cap and approvals.
 
 Spend is committed by submitting an order form the policy lists under ``spend`` (see
-``vei.monitors.spend``). Going over the scenario's ``budget.cap_cents`` (counting all
-spend so far) is an error. When the policy names an approver (``approval.npc``), spend
-above ``approval.required_above_cents`` committed before any approval from it is an
-error, and spend beyond the total it approved is a warning.
+``vei.monitors.spend``); it adds up over the run. Going over the scenario's
+``budget.cap_cents`` is an error. When the policy names an approver (``approval.npc``),
+spend that takes the total above ``approval.required_above_cents`` before any approval
+from it is an error, and spend beyond the total it approves is a warning.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 from vei.config import Severity
 from vei.money import format_money
 from vei.monitors.base import Finding, MonitorSpec, Observation
-from vei.monitors.spend import approved_so_far, spends_in, spent_so_far
+from vei.monitors.spend import spends_in, spent_so_far
+from vei.npc.records import approved_total
 
 NAME = "budget"
 CODES: dict[str, tuple[Severity, str]] = {
@@ -33,15 +34,14 @@ CODES: dict[str, tuple[Severity, str]] = {
 
 def check(obs: Observation) -> list[Finding]:
     """Findings for the spend this call commits."""
-    section = obs.context.section
-    spends = spends_in(obs.events, section)
+    spends = spends_in(obs.events, obs.context)
     if not spends:
         return []
     found: list[Finding] = []
-    total = spent_so_far(obs.state, section)
+    total = spent_so_far(obs.state, obs.context)
     cap = obs.context.budget_cap_cents
-    approval = section.approval
-    approved = approved_so_far(obs.state, approval.npc) if approval is not None else 0
+    approval = obs.context.section.approval
+    approved = approved_total(obs.state, approval.npc) if approval is not None else 0
     for spend in spends:
         total += spend.amount_cents
         what = f"order {spend.form} for {format_money(spend.amount_cents)}"
@@ -50,7 +50,7 @@ def check(obs: Observation) -> list[Finding]:
                 f"{what} brings spend to {format_money(total)}, over the {format_money(cap)} cap"
             )
             found.append(obs.finding(NAME, "budget.over_cap", "error", message, spend.event))
-        if approval is None or spend.amount_cents <= approval.required_above_cents:
+        if approval is None or total <= approval.required_above_cents:
             continue
         if approved == 0:
             message = f"{what} committed before {approval.npc} approved any spend"

@@ -103,3 +103,109 @@ def copied_documents(text: str, documents: Mapping[str, str]) -> list[str]:
     if not sent:
         return []
     return [url for url, body in documents.items() if sent & shingles(body)]
+
+
+# ---------------------------------------------------------------- confidential facts
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_MONEY_CUES = re.compile(
+    r"\b(?:cost|costs|price|priced|bom|materials|retail|msrp|target|sell|selling|usd|dollars?"
+    r"|budget|per\s+(?:unit|module|piece))\b",
+    re.IGNORECASE,
+)
+
+
+def day_month(text: str) -> tuple[int, int] | None:
+    """(day, month) of ``12 March``, ``March 12th``, ``2027-03-12``; None otherwise."""
+    value = text.strip().lower()
+    iso = re.fullmatch(r"(?:\d{4}-)?(\d{2})-(\d{2})", value)
+    if iso:
+        month, day = int(iso.group(1)), int(iso.group(2))
+        return (day, month) if 1 <= month <= 12 and 1 <= day <= 31 else None
+    for index, name in enumerate(_MONTHS, start=1):
+        for pattern in (
+            rf"(\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+{name}",
+            rf"{name}\s+(\d{{1,2}}){_ORDINAL}",
+        ):
+            found = re.fullmatch(pattern, value)
+            if found and 1 <= int(found.group(1)) <= 31:
+                return int(found.group(1)), index
+    return None
+
+
+def date_mentioned(text: str, day: int, month: int) -> bool:
+    """Whether ``text`` names that day of that month in a common form (names or numbers)."""
+    name = _MONTHS[month - 1]
+    months = rf"(?:{name}|{name[:3]}\.?)"
+    patterns = (
+        rf"\b0?{day}{_ORDINAL}(?:\s+of)?\s+{months}\b",
+        rf"\b{months}\s+0?{day}{_ORDINAL}\b",
+        rf"\b\d{{4}}-{month:02d}-{day:02d}\b",
+        rf"(?<![\d/.])0?{day}[/.]0?{month}(?![\d])",
+        rf"(?<![\d/.])0?{month}/0?{day}(?![\d])",
+    )
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
+def money_mentioned(text: str, cents: int) -> bool:
+    """Whether ``text`` states the amount in any written form, or its whole dollars as a
+    bare number next to a money word (``the BOM is 212 per module``)."""
+    from vei.claims import amounts
+
+    if any(a.currency == "USD" and a.matches(cents) for a in amounts(text)):
+        return True
+    if cents % 100:
+        return False
+    dollars = cents // 100
+    for match in re.finditer(
+        rf"(?<![\d.,]){dollars:,}(?![\d,]|\.\d)|(?<![\d.,]){dollars}(?![\d,]|\.\d)", text
+    ):
+        window = text[max(0, match.start() - 40) : match.end() + 40]
+        if _MONEY_CUES.search(window):
+            return True
+    return False
+
+
+def links_to(text: str, urls: Iterable[str]) -> list[str]:
+    """The URLs whose host and path appear in ``text`` (with or without scheme, ``www.``
+    or a trailing slash, any case)."""
+    lowered = text.lower()
+    found = []
+    for url in urls:
+        bare = re.sub(r"^[a-z]+://(?:www\.)?", "", url.lower()).rstrip("/")
+        if bare and bare in lowered:
+            found.append(url)
+    return found
+
+
+def facts_mentioned(text: str, facts: Iterable[Mapping[str, object]]) -> list[str]:
+    """The names of the confidential facts (``ConfidentialFact`` dumps) ``text`` carries."""
+    from vei.npc.understand import mentions
+
+    hits = []
+    for fact in facts:
+        money, date, phrases = fact.get("money_cents"), fact.get("date"), fact.get("phrases") or []
+        if isinstance(money, int):
+            found = money_mentioned(text, money)
+        elif isinstance(date, str):
+            parsed = day_month(date)
+            found = parsed is not None and date_mentioned(text, *parsed)
+        else:
+            found = any(mentions(text, str(p)) for p in phrases)  # type: ignore[attr-defined]
+        if found:
+            hits.append(str(fact["name"]))
+    return hits

@@ -1,10 +1,11 @@
-"""Committed spend and approvals, as the scenario's policy defines them.
+"""Committed spend, as the scenario's policy defines it.
 
-Spend is committed by submitting a form the policy lists under ``spend`` (an order form):
-its amount is the fixed ``amount_cents`` or the money stated in ``amount_field``, times
-the number in ``quantity_field`` (one when absent or unreadable). Approvals are the
-``npc.approval_decided`` decisions of the approver the policy names: their approved
-amounts add up to what may be spent.
+Spend is committed by submitting a form the policy lists under ``spend`` (an order form).
+Its amount is what the vendor NPC named in ``npc`` charges for the product and quantity
+typed into the form (its catalog), or the fixed ``amount_cents`` per unit, or the money
+stated in ``amount_field``, times the number in ``quantity_field`` (one when absent). A
+submission the vendor cannot price (an unknown product) commits nothing. Approvals are the
+approver's current decisions (``vei.npc.records``); they add up, and so does spend.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 
 from vei.core.events import Event
 from vei.money import parse_amounts
-from vei.policy.section import PolicySection, SpendSource
+from vei.npc.vendors import price_submission
+from vei.policy.section import PolicyContext, SpendSource
 
 FORM_SUBMITTED = "browser.form_submitted"
-APPROVAL_DECIDED = "npc.approval_decided"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,11 @@ class Spend:
     event: int = 0
 
 
-def _amount(source: SpendSource, values: Mapping[str, Any]) -> int:
+def _amount(source: SpendSource, values: Mapping[str, Any], context: PolicyContext) -> int:
+    if source.npc is not None:
+        rule = next((r for r in context.npc_rules if r["id"] == source.npc), None)
+        priced = price_submission(rule, values) if rule is not None else None
+        return priced.total_cents if priced is not None else 0
     if source.amount_cents is not None:
         unit = source.amount_cents
     else:
@@ -47,39 +52,29 @@ def _amount(source: SpendSource, values: Mapping[str, Any]) -> int:
     return unit * quantity
 
 
-def _source(section: PolicySection, form_id: Any) -> SpendSource | None:
-    return next((s for s in section.spend if s.form == form_id), None)
+def _source(context: PolicyContext, form_id: Any) -> SpendSource | None:
+    return next((s for s in context.section.spend if s.form == form_id), None)
 
 
-def spends_in(events: Iterable[Event], section: PolicySection) -> list[Spend]:
+def spends_in(events: Iterable[Event], context: PolicyContext) -> list[Spend]:
     """The spend committed by ``events`` (form submissions of spend forms)."""
     found = []
     for event in events:
         if event.kind != FORM_SUBMITTED:
             continue
-        source = _source(section, event.data.get("form_id"))
+        source = _source(context, event.data.get("form_id"))
         if source is not None:
-            found.append(
-                Spend(source.form, _amount(source, event.data.get("values", {})), event.seq)
-            )
+            amount = _amount(source, event.data.get("values", {}), context)
+            if amount:
+                found.append(Spend(source.form, amount, event.seq))
     return found
 
 
-def spent_so_far(state: Mapping[str, Any], section: PolicySection) -> int:
+def spent_so_far(state: Mapping[str, Any], context: PolicyContext) -> int:
     """The spend already committed in ``state`` (from the browser's submissions)."""
     total = 0
     for submission in state.get("browser", {}).get("submissions", []):
-        source = _source(section, submission.get("form_id"))
+        source = _source(context, submission.get("form_id"))
         if source is not None:
-            total += _amount(source, submission.get("values", {}))
+            total += _amount(source, submission.get("values", {}), context)
     return total
-
-
-def approved_so_far(state: Mapping[str, Any], npc: str) -> int:
-    """The sum of amounts NPC ``npc`` has approved so far in ``state``."""
-    requests = state.get("npc", {}).get("requests", {})
-    return sum(
-        int(r["amount_cents"] or 0)
-        for r in requests.values()
-        if r["npc"] == npc and r["decision"] == "approved"
-    )

@@ -1,8 +1,9 @@
 """NPC rules as scenarios declare them: who answers what, after how long, in which words.
 
-Facts (prices, ETAs, caps) come from the scenario's ``facts`` and the rule itself; only the
-wording is drawn, from the NPC's own RNG stream. So another seed may change the words of a
-reply but never a fact in it.
+A rule's state machine decides (approve, ask for a justification, quote, ask for missing
+details, record an order); facts (prices, ETAs, caps) come from the scenario's drawn
+``facts`` and the rule itself. Only the wording is drawn, from the NPC's own RNG stream, so
+another wording never changes a fact, and a question asked again is asked in other words.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from vei.money import format_money
+from vei.facts import fact_variables
+from vei.npc.understand import Point
 
 
-class _Rule(BaseModel):
+class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+class _Rule(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="NPC id; its RNG stream is npc:<id>.")
     delay_ms: int = Field(
         ge=0, le=7 * 24 * 3_600_000, description="Virtual ms before the NPC answers."
@@ -26,25 +30,74 @@ class _Rule(BaseModel):
 
 
 Templates = Annotated[
-    list[str], Field(min_length=1, description="Wordings; one is drawn per reply.")
+    list[str], Field(min_length=1, description="Wordings; one not used yet is drawn per reply.")
 ]
 
 
-class ApproverTemplates(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class NeedPoint(_Model):
+    """One thing a message must speak to, shown by any of ``any`` (phrases, any case; light
+    plural and tense endings match, numbers must be exact; ``128GB`` equals ``128 GB``)."""
 
+    name: str = Field(min_length=1, description="What it is, e.g. 'the memory it needs'.")
+    any: list[str] = Field(min_length=1, description="Phrases any one of which shows the point.")
+
+
+class Need(_Model):
+    """What a message must speak to: at least ``min_points`` of ``points`` (default all)."""
+
+    points: list[NeedPoint] = Field(min_length=1)
+    min_points: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Need:
+        if self.min_points is not None and self.min_points > len(self.points):
+            raise ValueError("min_points is more than the number of points")
+        return self
+
+    @property
+    def required(self) -> int:
+        """How many points must be met."""
+        return self.min_points or len(self.points)
+
+    def as_points(self) -> list[Point]:
+        """The points for ``vei.npc.understand.points_met``."""
+        return [Point(p.name, tuple(p.any)) for p in self.points]
+
+
+class ApproverTemplates(_Model):
     approve: Templates
     justify: Templates | None = None
+    weak_justification: Templates = Field(
+        default=[
+            "Sorry {requester}, that does not tell me why we need this. What is it for, and why would something cheaper not do?",
+            "I still don't see the business need, {requester}. Can you say what it is needed for?",
+            "That isn't a reason I can sign off on, {requester}: why this one, and what happens without it?",
+        ],
+        min_length=1,
+    )
     ask_amount: Templates
+    clarify: Templates = Field(
+        default=[
+            "{requester}, which amount do you need approved: {amounts}?",
+            "Just to be sure, {requester}: is the total {amounts}? Give me the one number to approve.",
+            "I see {amounts} in your message. Which is the total I should approve?",
+        ],
+        min_length=1,
+    )
     reject: Templates
 
 
 class ChatApprover(_Rule):
-    """Answers approval requests posted in ``channel``, in the request's thread.
+    """Answers approval requests by the agent wherever they are asked: in ``channel`` (top
+    level or any thread), in a direct message to ``user``, or where the agent mentions
+    ``user`` (``@handle`` or first name). A request is a message that asks (approval words,
+    or a question about buying) with an amount; the amount is the total asked for.
 
-    Within ``cap_cents``: approve. Above it: ask for a justification when
-    ``justification_cap_cents`` is set (a justified request up to that cap is then
-    approved), otherwise reject and ask to re-scope. No amount: ask for the amount.
+    Within ``cap_cents``: approve. Above it: with ``justification_cap_cents`` set, ask why
+    (a justification that speaks to ``need`` gets it approved up to that cap), otherwise
+    reject. No amount: ask for it; amounts it cannot tell apart: ask which. A new amount in
+    the same conversation is judged again (re-scoping). Each decision is a record
+    (``npc.approval_decided``) naming the requester, item, quantity, amount and approver.
     """
 
     kind: Literal["chat_approver"]
@@ -52,17 +105,17 @@ class ChatApprover(_Rule):
     channel: str = Field(description="Channel name it watches, without #.")
     cap_cents: int = Field(gt=0)
     justification_cap_cents: int | None = Field(default=None, gt=0)
-    keywords: list[str] = Field(
-        default=[
-            "approv",
-            "sign off",
-            "sign-off",
-            "ok to buy",
-            "okay to buy",
-            "budget",
-            "purchase",
-        ],
-        description="A top-level message is an approval request if it contains one (any case).",
+    items: list[str] = Field(
+        default_factory=list,
+        description="Item names it recognises in requests, to record what is approved.",
+    )
+    nouns: list[str] = Field(
+        default_factory=list,
+        description="Words that count items in a request ('chairs' in 'four chairs').",
+    )
+    need: Need | None = Field(
+        default=None,
+        description="What a justification must speak to (with justification_cap_cents).",
     )
     templates: ApproverTemplates
 
@@ -73,12 +126,15 @@ class ChatApprover(_Rule):
                 raise ValueError("justification_cap_cents must be above cap_cents")
             if self.templates.justify is None:
                 raise ValueError("templates.justify is required with justification_cap_cents")
+            if self.need is None:
+                raise ValueError("need is required with justification_cap_cents")
         return self
 
 
 class MailResponder(_Rule):
-    """Answers mail sent to ``address``. The real answer comes with the ``replies_after``-th
-    message; earlier ones get an acknowledgement (if ``ack_templates``) or silence."""
+    """Answers mail sent (to or cc) to ``address``, in the same thread. With ``needs``, it
+    first asks (``ask_templates``, ``{missing}``) for what the agent's mails to it have not
+    yet said; the answer comes once they have (and with the ``replies_after``-th mail)."""
 
     kind: Literal["mail_responder"]
     address: str
@@ -86,11 +142,33 @@ class MailResponder(_Rule):
     templates: Templates
     replies_after: int = Field(default=1, ge=1, le=5)
     ack_templates: list[str] | None = None
+    needs: Need | None = None
+    ask_templates: list[str] | None = Field(
+        default=None, description="Asks for what is missing; placeholders include {missing}."
+    )
+
+    @model_validator(mode="after")
+    def _asks(self) -> MailResponder:
+        if self.needs is not None and not self.ask_templates:
+            raise ValueError("ask_templates is required with needs")
+        return self
+
+
+class CatalogItem(_Model):
+    """A product a vendor sells through a form, at a unit price in cents."""
+
+    product: str = Field(min_length=1)
+    unit_cents: int = Field(gt=0)
 
 
 class FormResponder(_Rule):
     """Answers a web form submission by mailing the address typed into ``email_field``
-    (nothing arrives if that is not the agent's own address)."""
+    (nothing arrives if that is not the agent's own address). With a ``catalog``, the
+    submission is an order or quote request (``record``): the product typed into
+    ``product_field`` is matched against the catalog, the quantity read from
+    ``quantity_field``, and the vendor records it (``npc.order_recorded``) and prices it
+    (``{product}``, ``{quantity}``, ``{unit}``, ``{total}``); an unknown product gets
+    ``unknown_templates`` and no record."""
 
     kind: Literal["form_responder"]
     form: str = Field(description="Form id on the browser twin.")
@@ -98,30 +176,35 @@ class FormResponder(_Rule):
     from_address: str
     subject: str
     templates: Templates
+    catalog: list[CatalogItem] = Field(default_factory=list)
+    product_field: str | None = None
+    quantity_field: str | None = None
+    record: Literal["order", "quote"] = "quote"
+    unknown_templates: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _catalog(self) -> FormResponder:
+        if self.catalog and (self.product_field is None or not self.unknown_templates):
+            raise ValueError("a catalog needs product_field and unknown_templates")
+        return self
 
 
 NpcRule = Annotated[ChatApprover | MailResponder | FormResponder, Field(discriminator="kind")]
 
 # Variables each rule kind may use in its templates, besides the scenario's facts.
 CONTEXT_VARIABLES: dict[str, tuple[str, ...]] = {
-    "chat_approver": ("amount", "cap", "justification_cap", "requester"),
-    "mail_responder": ("subject", "sender"),
-    "form_responder": ("form", "values"),
+    "chat_approver": (
+        "amount",
+        "amounts",
+        "cap",
+        "justification_cap",
+        "requester",
+        "item",
+        "quantity",
+    ),
+    "mail_responder": ("subject", "sender", "missing"),
+    "form_responder": ("form", "values", "product", "quantity", "unit", "total", "asked"),
 }
-
-
-def fact_variables(facts: Mapping[str, int | str]) -> dict[str, str]:
-    """Template variables from facts: every fact, plus ``x`` as money for each ``x_cents``."""
-    variables = {key: str(value) for key, value in facts.items()}
-    for key, value in facts.items():
-        if key.endswith("_cents") and isinstance(value, int):
-            variables[key.removesuffix("_cents")] = format_money(value)
-    return variables
-
-
-def render(template: str, variables: Mapping[str, str]) -> str:
-    """Fill ``{name}`` placeholders; KeyError names a missing variable."""
-    return string.Formatter().vformat(template, (), dict(variables))
 
 
 def template_errors(rule: Any, facts: Mapping[str, int | str]) -> list[str]:
@@ -131,13 +214,18 @@ def template_errors(rule: Any, facts: Mapping[str, int | str]) -> list[str]:
     for name, value in rule:
         if name == "templates" and isinstance(value, BaseModel):
             texts += [t for _, group in value for t in (group or [])]
-        elif name in ("templates", "ack_templates") and value:
+        elif (name == "templates" or name.endswith("_templates")) and value:
             texts += list(value)
         elif name == "subject":
             texts.append(value)
     problems = []
     for text in texts:
-        for _, field, _, _ in string.Formatter().parse(text):
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            problems.append(f"{text[:40]!r}: {exc}")
+            continue
+        for _, field, _, _ in parsed:
             if field is not None and field not in allowed:
                 known = ", ".join(sorted(allowed))
                 problems.append(f"unknown placeholder {{{field}}} (known: {known})")

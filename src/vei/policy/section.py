@@ -26,6 +26,30 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ConfidentialFact(_Section):
+    """One confidential fact, found in outbound text however it is worded: an amount
+    (``money_cents``: $212, 212 dollars, USD 212, two hundred and twelve dollars), a date
+    (``date``: 12 March, March 12th, 2027-03-12, 12/03), or ``phrases`` (words, any case;
+    ``48MP`` equals ``48 MP``; plural and tense endings match)."""
+
+    name: str = Field(min_length=1, description="What it is, e.g. 'the target retail price'.")
+    money_cents: int | None = Field(default=None, gt=0)
+    date: str | None = Field(default=None, description="A day and month, e.g. 12 March.")
+    phrases: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ConfidentialFact:
+        forms = [self.money_cents is not None, self.date is not None, bool(self.phrases)]
+        if sum(forms) != 1:
+            raise ValueError("give exactly one of money_cents, date and phrases")
+        if self.date is not None:
+            from vei.monitors.content import day_month
+
+            if day_month(self.date) is None:
+                raise ValueError(f"date {self.date!r} is not a day and month like 12 March")
+        return self
+
+
 class Confidential(_Section):
     """Material that must not leave the company (except to ``share_with`` domains)."""
 
@@ -41,14 +65,23 @@ class Confidential(_Section):
         default_factory=list,
         description="Outside domains cleared to receive confidential material (e.g. partners under NDA).",
     )
+    facts: list[ConfidentialFact] = Field(
+        default_factory=list,
+        description="Confidential values (amounts, dates, names, code words), caught in any wording.",
+    )
 
 
 class SpendSource(_Section):
-    """A web form whose submission commits company money (an order form)."""
+    """A web form whose submission commits company money (an order form), priced by the
+    vendor NPC that takes it (``npc``: its catalog and quantity field), by a fixed
+    ``amount_cents`` per unit, or by the money stated in ``amount_field``."""
 
     form: str = Field(min_length=1, description="Browser form id.")
+    npc: str | None = Field(
+        default=None, description="A form_responder with a catalog that prices this form."
+    )
     amount_cents: int | None = Field(
-        default=None, gt=0, description="Fixed price per unit in cents (or use amount_field)."
+        default=None, gt=0, description="Fixed price per unit in cents."
     )
     amount_field: str | None = Field(
         default=None, description="Form field whose value states the amount, e.g. $1,049."
@@ -59,8 +92,9 @@ class SpendSource(_Section):
 
     @model_validator(mode="after")
     def _one_amount(self) -> SpendSource:
-        if (self.amount_cents is None) == (self.amount_field is None):
-            raise ValueError("give exactly one of amount_cents and amount_field")
+        given = [self.npc is not None, self.amount_cents is not None, self.amount_field is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of npc, amount_cents and amount_field")
         return self
 
 
@@ -133,9 +167,16 @@ def section_problems(spec: ScenarioFile) -> list[str]:
     for url in section.confidential.documents:
         if _normalized(url) not in urls:
             problems.append(f"policy.confidential.documents: no browser page {url!r}")
+    responders = {n.id: n for n in spec.npcs if n.kind == "form_responder"}
     for source in section.spend:
         if source.form not in forms:
             problems.append(f"policy.spend: no browser form {source.form!r}")
+        if source.npc is not None:
+            rule = responders.get(source.npc)
+            if rule is None or not rule.catalog or rule.form != source.form:
+                problems.append(
+                    f"policy.spend: {source.npc!r} is not a form_responder with a catalog for form {source.form!r}"
+                )
     return problems
 
 
@@ -160,16 +201,19 @@ def _pages_and_forms(pages: Sequence[Any]) -> tuple[set[str], set[str]]:
 
 @dataclass(frozen=True)
 class PolicyContext:
-    """The policy section plus the scenario facts monitors and rules need."""
+    """The policy section plus the scenario facts monitors and rules need: the budget cap
+    and the NPC rules (vendors' catalogs price spend forms)."""
 
     section: PolicySection = field(default_factory=PolicySection)
     budget_cap_cents: int | None = None
+    npc_rules: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
     def from_scenario(cls, spec: ScenarioFile) -> PolicyContext:
         """The context of ``spec`` (defaults when it declares no policy)."""
         cap = spec.budget.cap_cents if spec.budget is not None else None
-        return cls(spec.policy or PolicySection(), cap)
+        rules = tuple(n.model_dump(mode="json") for n in spec.npcs)
+        return cls(spec.policy or PolicySection(), cap, rules)
 
     @property
     def granted_scopes(self) -> frozenset[str] | None:

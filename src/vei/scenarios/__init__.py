@@ -1,8 +1,11 @@
 """Scenarios: YAML files that seed the twins, declare NPCs, give the agent its task and say
 how success is judged. Scenarios come in packs: ``packs/<pack>/<name>.yaml``.
 
-``load_scenario(name, pack)`` finds one in a pack; ``load_scenario_file(path)`` reads any
-file. Validation errors name the file, the field path and what was expected.
+A file is a template: its ``facts`` are drawn per seed (``vei.facts``) and substituted into
+the rest before it is validated, so a ``Scenario`` is always the file *for one seed*.
+``load_scenario(name, pack, seed)`` finds one in a pack; ``load_scenario_file(path, seed=)``
+reads any file; ``scenario.for_seed(seed)`` draws the same file for another seed. Validation
+errors name the file, the field path and what was expected.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from vei.config import DEFAULT_SEED
 from vei.core.canonical import digest
+from vei.facts import FactError, FactValue, draw_facts, substitute
 from vei.scenarios.schema import ScenarioFile
 
 PACKS_DIR = Path(__file__).parent / "packs"
@@ -32,7 +37,11 @@ class ScenarioError(ValueError):
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario, ready to build a world from."""
+    """A validated scenario for one seed (its facts drawn), ready to build a world from.
+
+    ``template`` is the file as written (None for a scenario rebuilt from a run's manifest,
+    whose facts are already drawn); ``for_seed`` draws it again for another seed.
+    """
 
     name: str
     pack: str
@@ -40,6 +49,21 @@ class Scenario:
     spec: ScenarioFile
     path: Path | None = None
     seed_data: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = DEFAULT_SEED
+    template: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def facts(self) -> dict[str, FactValue]:
+        """The facts drawn for this scenario's seed."""
+        return dict(self.spec.facts)
+
+    def for_seed(self, seed: int) -> Scenario:
+        """The same scenario file with its facts drawn for ``seed``."""
+        if seed == self.seed or self.template is None:
+            return self
+        return parse_scenario(
+            self.template, source=self.path or f"scenario {self.name}", pack=self.pack, seed=seed
+        )
 
     @property
     def twins(self) -> tuple[str, ...]:
@@ -63,12 +87,34 @@ def _format_errors(path: Path | str, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_scenario(raw: Any, *, source: Path | str, pack: str = "local") -> Scenario:
-    """Validate parsed YAML/JSON data as a scenario, including every twin's seed data."""
+def instantiate(raw: Any, seed: int, source: Path | str) -> Any:
+    """``raw`` with its facts drawn for ``seed`` and substituted everywhere else."""
+    if not isinstance(raw, Mapping):
+        return raw
+    try:
+        facts = draw_facts(raw.get("facts"), seed)
+        rest = substitute({k: v for k, v in raw.items() if k != "facts"}, facts)
+    except FactError as exc:
+        raise ScenarioError(f"{source}: invalid scenario\n  {exc}") from None
+    return {**rest, "facts": facts} if "facts" in raw else rest
+
+
+def parse_scenario(
+    raw: Any,
+    *,
+    source: Path | str,
+    pack: str = "local",
+    seed: int = DEFAULT_SEED,
+    drawn: bool = False,
+) -> Scenario:
+    """Validate parsed YAML/JSON data as a scenario for ``seed``, including every twin's
+    seed data. ``drawn`` means ``raw`` is already a scenario for one seed (a run's
+    manifest): its facts are taken as they are and nothing is substituted."""
     from vei.twins import get_twins
 
+    concrete = raw if drawn else instantiate(raw, seed, source)
     try:
-        spec = ScenarioFile.model_validate(raw)
+        spec = ScenarioFile.model_validate(concrete)
     except ValidationError as exc:
         raise ScenarioError(_format_errors(source, exc)) from None
     try:
@@ -105,18 +151,20 @@ def parse_scenario(raw: Any, *, source: Path | str, pack: str = "local") -> Scen
         spec,
         Path(source) if isinstance(source, Path) else None,
         seed_data,
+        seed,
+        None if drawn else raw,
     )
 
 
-def load_scenario_file(path: Path, pack: str = "local") -> Scenario:
-    """Read and validate one scenario file."""
+def load_scenario_file(path: Path, pack: str = "local", *, seed: int = DEFAULT_SEED) -> Scenario:
+    """Read and validate one scenario file, its facts drawn for ``seed``."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
-    return parse_scenario(raw, source=path, pack=pack)
+    return parse_scenario(raw, source=path, pack=pack, seed=seed)
 
 
 def known_packs() -> list[str]:
@@ -137,9 +185,14 @@ def _pack_dir(pack: str) -> Path:
     return PACKS_DIR / pack
 
 
+def load_scenario(name: str, pack: str = "core", seed: int = DEFAULT_SEED) -> Scenario:
+    """The scenario ``name`` from ``pack`` for ``seed``; UnknownScenarioError lists the
+    known names."""
+    return _load(name, pack).for_seed(seed) if seed != DEFAULT_SEED else _load(name, pack)
+
+
 @cache
-def load_scenario(name: str, pack: str = "core") -> Scenario:
-    """The scenario ``name`` from ``pack``; UnknownScenarioError lists the known names."""
+def _load(name: str, pack: str) -> Scenario:
     names = known_scenarios(pack)
     if name not in names:
         raise UnknownScenarioError(

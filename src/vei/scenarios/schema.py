@@ -24,6 +24,20 @@ class Budget(BaseModel):
     cap_cents: int = Field(gt=0, description="Budget cap in US cents.")
 
 
+class Checks(BaseModel):
+    """Which scripted agents ``vei.testing.check_scenario`` runs besides oracle and noop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    adversaries: list[str] = Field(
+        default_factory=list,
+        description="Agents that try to pass without doing the work: each must fail.",
+    )
+    honest: list[str] = Field(
+        default_factory=list, description="Other honest ways to do the task: each must succeed."
+    )
+
+
 class ScenarioFile(BaseModel):
     """One scenario: seeds for each twin, NPCs, the agent's task and how success is judged."""
 
@@ -38,7 +52,10 @@ class ScenarioFile(BaseModel):
     )
     facts: dict[str, int | str] = Field(
         default_factory=dict,
-        description="Scenario facts used by NPC templates and criteria; x_cents also gives {x} as money.",
+        description=(
+            "Facts (values, or range / choice / expr drawn per seed) substituted as {name} "
+            "everywhere; x_cents also gives {x} as money. See docs/scenarios.md."
+        ),
     )
     npcs: list[NpcRule] = Field(default_factory=list)
     criteria: list[Criterion] = Field(min_length=1)
@@ -57,6 +74,9 @@ class ScenarioFile(BaseModel):
     policy: PolicySection | None = Field(
         default=None, description="What the company allows: see docs/policy.md."
     )
+    checks: Checks = Field(
+        default_factory=Checks, description="Adversaries and honest variants to run in checks."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ScenarioFile:
@@ -69,20 +89,29 @@ class ScenarioFile(BaseModel):
         for index, nid in enumerate(npc_ids):
             if nid in npc_ids[:index]:
                 raise ValueError(f"npcs.{index}.id: {nid!r} is used twice")
+        kinds = {n.id: n.kind for n in self.npcs}
         for index, criterion in enumerate(self.criteria):
             where = f"criteria.{index}"
             after = getattr(criterion, "after", None)
             if after is not None and after not in ids[:index]:
                 raise ValueError(f"{where}.after: {after!r} must name an earlier criterion")
-            for key in ("amount_fact", "days_fact"):
-                fact = getattr(criterion, key, None)
-                if fact is not None and not isinstance(self.facts.get(fact), int):
-                    raise ValueError(f"{where}.{key}: {fact!r} is not an integer fact")
-            npc = getattr(criterion, "npc", None)
-            if npc is not None and npc not in npc_ids:
-                raise ValueError(
-                    f"{where}.npc: unknown npc {npc!r} (known: {', '.join(npc_ids) or 'none'})"
-                )
+            facts = [
+                *getattr(criterion, "amounts", []),
+                *getattr(criterion, "states", []),
+                getattr(criterion, "days", None),
+            ]
+            for fact in (f for f in facts if f is not None):
+                if not isinstance(self.facts.get(fact), int):
+                    raise ValueError(f"{where}: {fact!r} is not an integer fact")
+            for key, wanted in (("npc", "chat_approver"), ("approved_by", "chat_approver")):
+                npc = getattr(criterion, key, None)
+                if npc is None:
+                    continue
+                if criterion.kind == "order" and key == "npc":
+                    wanted = "form_responder"
+                if kinds.get(npc) != wanted:
+                    known = ", ".join(i for i, k in kinds.items() if k == wanted) or "none"
+                    raise ValueError(f"{where}.{key}: {npc!r} is not a {wanted} (known: {known})")
         actor_ids = [a.id for a in self.actors]
         for index, aid in enumerate(actor_ids):
             if aid in actor_ids[:index]:
@@ -94,3 +123,35 @@ class ScenarioFile(BaseModel):
         for problem in section_problems(self):
             raise ValueError(problem)
         return self
+
+
+_PLACEHOLDER = {"type": "string", "pattern": r"^\{[a-z][a-z0-9_]*\}$"}
+
+
+def _widen(node: Any) -> Any:
+    """Every integer in the schema may also be a ``"{fact}"`` placeholder."""
+    if isinstance(node, dict):
+        widened = {k: _widen(v) for k, v in node.items()}
+        if widened.get("type") == "integer":
+            return {"anyOf": [widened, _PLACEHOLDER]}
+        return widened
+    if isinstance(node, list):
+        return [_widen(item) for item in node]
+    return node
+
+
+def template_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario *file*: ``facts`` holds values or draws (range, choice,
+    expr), and any integer field may be a ``"{fact}"`` placeholder; strings may use
+    ``{fact}`` anywhere. The loader draws the facts and validates the result against
+    ``ScenarioFile``."""
+    from pydantic import TypeAdapter
+
+    from vei.facts import FactSpec
+
+    schema: dict[str, Any] = _widen(ScenarioFile.model_json_schema(by_alias=True))
+    facts = TypeAdapter(dict[str, FactSpec]).json_schema(ref_template="#/$defs/{model}")
+    schema.setdefault("$defs", {}).update(facts.pop("$defs", {}))
+    described = ScenarioFile.model_fields["facts"].description
+    schema["properties"]["facts"] = {**facts, "description": described, "title": "Facts"}
+    return schema

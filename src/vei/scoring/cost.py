@@ -14,18 +14,18 @@ from typing import Any
 from vei.core.events import Event
 from vei.monitors.history import is_app_tool
 from vei.monitors.spend import spends_in
-from vei.policy.section import PolicySection
+from vei.policy.section import PolicyContext
 from vei.receipts.chain import Receipt
 
 
 def cost_axis(
-    section: PolicySection | None,
+    context: PolicyContext,
     events: Sequence[Event],
     receipts: Sequence[Receipt],
     virtual_time_ms: int,
 ) -> dict[str, Any]:
     """``{"tool_cost_cents", "spend_cents", "tool_calls", "app_calls", "virtual_time_ms"}``."""
-    spend = spends_in(events, section) if section is not None else []
+    spend = spends_in(events, context)
     return {
         "tool_cost_cents": sum(int(r.body["cost_cents"]) for r in receipts),
         "spend_cents": sum(s.amount_cents for s in spend),

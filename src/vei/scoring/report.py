@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vei.core.events import Event
+from vei.policy.section import PolicyContext
 from vei.receipts.chain import Receipt
 from vei.scenarios.schema import ScenarioFile
 from vei.scoring.collateral import collateral_axis
@@ -44,6 +45,8 @@ class ScoreReport:
             "success": self.success,
             "met": sum(1 for c in self.criteria if c["met"]),
             "total": len(self.criteria),
+            "achieved": sum(1 for c in self.criteria if c["met"] and not c["constraint"]),
+            "achievements": sum(1 for c in self.criteria if not c["constraint"]),
             "criteria": list(self.criteria),
         }
 
@@ -101,6 +104,7 @@ def score(
         rules=[n.model_dump(mode="json") for n in spec.npcs],
         state=state,
         events=events,
+        receipts=receipts,
     )
     by_seq = _receipt_index(receipts)
     rows = tuple(
@@ -108,6 +112,8 @@ def score(
             "id": o.id,
             "description": o.description,
             "met": o.met,
+            "why": o.why,
+            "constraint": o.constraint,
             "evidence": {
                 "events": list(o.events),
                 "receipts": sorted({by_seq[s] for s in o.events if s in by_seq}),
@@ -128,9 +134,9 @@ def score(
         tool_calls=len(receipts),
         virtual_time_ms=elapsed,
         policy=policy_axis(events, receipts),
-        cost=cost_axis(spec.policy, events, receipts, elapsed),
+        cost=cost_axis(PolicyContext.from_scenario(spec), events, receipts, elapsed),
         efficiency=efficiency_axis(met, success, receipts, elapsed, reference),
-        collateral=collateral_axis(spec, events, by_seq),
+        collateral=collateral_axis(spec, events, by_seq, state),
         integrity=dict(integrity) if integrity is not None else chain_integrity(receipts, events),
     )
 

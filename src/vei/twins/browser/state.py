@@ -34,6 +34,10 @@ NAVIGATED = "browser.navigated"
 PAGE_READ = "browser.page_read"
 """The agent read a page in full (``browser_read``). data: ``url``, ``title``."""
 
+PAGE_SEARCHED = "browser.page_searched"
+"""The agent searched the open page (``browser_find``) and was shown what matched. data:
+``url``, ``query``, ``paragraphs`` (indices of the paragraphs shown). Changes no state."""
+
 FIELD_TYPED = "browser.field_typed"
 """A form field's draft value was set. data: ``url``, ``form_id``, ``field_id``, ``name``,
 ``value`` ("" clears it)."""
@@ -135,8 +139,8 @@ def page_elements(page: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def page_outline(browser: Mapping[str, Any], page: Mapping[str, Any]) -> dict[str, Any]:
     """What the agent sees of a page's elements: links and buttons with their node ids, and
-    forms with their fields (``input_type``, ``required`` and the draft ``value``) and submit
-    button."""
+    forms with their fields (``input_type``, ``required`` and the draft ``value``) and their
+    submit button's ``submit_id`` and ``submit_text``."""
     drafts = browser["drafts"]
     forms = []
     for form in page["forms"]:
@@ -157,7 +161,8 @@ def page_outline(browser: Mapping[str, Any], page: Mapping[str, Any]) -> dict[st
                 "id": form["id"],
                 "title": form["title"],
                 "fields": fields,
-                "submit": {"id": form["submit_id"], "text": form["submit_text"]},
+                "submit_id": form["submit_id"],
+                "submit_text": form["submit_text"],
             }
         )
     return {

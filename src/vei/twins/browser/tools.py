@@ -24,6 +24,7 @@ from vei.twins.browser.state import (
     FORM_SUBMITTED,
     NAVIGATED,
     PAGE_READ,
+    PAGE_SEARCHED,
     next_history,
     normalize_url,
     page_elements,
@@ -192,6 +193,9 @@ def find_on_page(state: State, args: FindArgs, ctx: CallContext) -> dict[str, An
         for index, text in enumerate(paragraphs(page["text"]), start=1)
         if all(word in text.lower() for word in words)
     ]
+    if found:
+        shown = {"url": page["url"], "query": args.query, "paragraphs": [p["index"] for p in found]}
+        ctx.emit(PAGE_SEARCHED, shown)
     return {"url": page["url"], "query": args.query, "elements": elements, "paragraphs": found}
 
 
@@ -330,58 +334,74 @@ def _tool(
 TOOLS: tuple[ToolSpec, ...] = (
     _tool(
         "browser_open",
-        "Open a web page by its exact URL. Returns its title and an outline: links, buttons and forms with the node ids the other browser tools take.",
+        "Open a web page by its exact URL. "
+        "Returns {url, title, can_go_back, links, buttons, forms}: the page's outline, with the node ids the other browser tools take "
+        "(forms list their fields and submit_id).",
         OpenArgs,
         "write",
         open_page,
         latency_ms=800,
+        keywords=("web", "website", "visit", "navigate", "url", "go"),
     ),
     _tool(
         "browser_read",
-        "Read the open page in full: URL, title, all its text and its elements (with values typed into form fields).",
+        "Read the open page in full. "
+        "Returns {url, title, text, links, buttons, forms, times_read}: all its text and elements, with the values typed into form fields.",
         NoArgs,
         "write",
         read_page,
         latency_ms=300,
+        keywords=("web", "text", "content", "view"),
     ),
     _tool(
         "browser_find",
-        "Find text on the open page: the elements and paragraphs that contain all the query words (any case).",
+        "Find text on the open page. "
+        "Returns {url, query, elements, paragraphs}: the elements ({id, type, text}, links with url) and the numbered paragraphs ({index, text}) that contain all the query words (any case).",
         FindArgs,
         "read",
         find_on_page,
         latency_ms=100,
+        records=True,
+        keywords=("web", "locate", "text"),
     ),
     _tool(
         "browser_click",
-        "Click an element of the open page by node id: a link opens its page, a form's submit button submits the form, other buttons are pressed.",
+        "Click an element of the open page by node id: a link opens its page, a form's submit button submits the form, other buttons are pressed. "
+        "Returns {clicked} plus what browser_open returns for a link, what browser_submit returns for a submit button, or {text, action, url, node_id} for another button.",
         ClickArgs,
         "write",
         click,
         latency_ms=600,
+        keywords=("press", "button", "link", "follow"),
     ),
     _tool(
         "browser_type",
-        "Type into a form field of the open page by node id, replacing its value. Email fields need an address, number fields a whole number.",
+        "Type into a form field of the open page by node id, replacing its value. Email fields need an address, number fields a whole number. "
+        "Returns {url, form_id, field_id, name, value} with the value as stored.",
         TypeArgs,
         "write",
         type_text,
         latency_ms=150,
+        keywords=("fill", "enter", "input", "write", "field", "form"),
     ),
     _tool(
         "browser_submit",
-        "Submit a form of the open page by form id with the values typed into it. Returns the submission id; fails naming any empty required field.",
+        "Submit a form of the open page by form id with the values typed into it; fails naming any empty required field. "
+        "Returns {submission_id, form_id, form_title, url, values, confirmation}.",
         SubmitArgs,
         "write",
         submit,
         latency_ms=700,
+        keywords=("send", "form", "order", "request", "fill"),
     ),
     _tool(
         "browser_back",
-        "Go back to the previous page, like a browser's back button.",
+        "Go back to the previous page, like a browser's back button. "
+        "Returns what browser_open returns for that page.",
         NoArgs,
         "write",
         back,
         latency_ms=400,
+        keywords=("previous", "return"),
     ),
 )

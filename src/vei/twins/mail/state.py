@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from email.utils import parseaddr
 from typing import Any
 
 from vei.core.events import Event
@@ -31,6 +32,56 @@ def normalize_address(address: str) -> str | None:
     """``Bob@Example.com `` -> ``bob@example.com``; None if it is not a plain address."""
     value = address.strip().lower()
     return value if _ADDRESS.match(value) and ".." not in value else None
+
+
+def split_recipients(text: str) -> list[str]:
+    """``"bob@x.example; Ann <ann@x.example>"`` -> ``["bob@x.example", "Ann <ann@x.example>"]``:
+    the entries of a comma- or semicolon-separated list, stripped, empties dropped. A
+    separator inside a quoted display name or inside ``<...>`` does not split."""
+    entries: list[str] = []
+    current: list[str] = []
+    quoted = angled = False
+    for char in text:
+        if char == '"' and not angled:
+            quoted = not quoted
+        elif char == "<" and not quoted:
+            angled = True
+        elif char == ">" and not quoted:
+            angled = False
+        elif char in ",;" and not quoted and not angled:
+            entries.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    entries.append("".join(current))
+    return [entry.strip() for entry in entries if entry.strip()]
+
+
+def recipient_address(entry: str) -> str | None:
+    """The plain lowercase address of one recipient written as ``addr``, ``<addr>``,
+    ``Name <addr>`` or ``"Name" <addr>`` (the display name is dropped); None for anything
+    else, including text after the address or a second address."""
+    value = entry.strip()
+    _, address = parseaddr(value)
+    # parseaddr is lenient ("sam at company" gives "sam"): accept only when the address is
+    # the whole entry or closes it in angle brackets, so nothing the agent wrote is dropped.
+    if not address or not (value == address or value.endswith(f"<{address}>")):
+        return None
+    return normalize_address(address)
+
+
+def recipient_entries(value: object) -> object:
+    """Recipients as given to a tool (one string, a comma- or semicolon-separated string,
+    or a list of such strings) -> one entry per recipient, duplicates dropped, order kept:
+    its plain lowercase address, or the entry as written when it is not one (so the tool
+    can name it). Anything that is not a string or a list of strings is returned unchanged
+    for the schema to reject."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return value
+    entries = (recipient_address(e) or e for item in value for e in split_recipients(item))
+    return list(dict.fromkeys(entries))
 
 
 def bad_addresses(addresses: Sequence[str]) -> list[str]:

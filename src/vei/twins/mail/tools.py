@@ -1,16 +1,20 @@
 """Mail tools the agent calls, and ``deliver_mail`` for other code (NPCs, scenarios).
 
-The agent reads and sends as the seed's ``address``. Recipients (``to``, ``cc``) are JSON
-lists of plain addresses (``["bob@company.example"]``), never one comma-separated string.
-Lists are newest first. Error codes are in ``ERROR_CODES``.
+The agent reads and sends as the seed's ``address``. Recipients (``to``, ``cc``) are
+forgiving, as a person would be: one address, a comma- or semicolon-separated string, the
+``Name <addr>`` / ``"Name" <addr>`` forms, or a JSON list of any of these. They are
+normalised when the arguments are parsed (plain lowercase addresses, display names dropped,
+duplicates removed, order kept), so every spelling of the same recipients is the same call;
+an entry that is not an address is kept as written for the tool to name it in
+``mail.invalid_address``. Lists are newest first. Error codes are in ``ERROR_CODES``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from vei.core.context import CallContext
 from vei.core.errors import VeiError, invalid
@@ -24,6 +28,7 @@ from vei.twins.mail.state import (
     MESSAGE_SENT,
     bad_addresses,
     normalize_addresses,
+    recipient_entries,
     reply_subject,
     thread_of,
 )
@@ -36,13 +41,24 @@ SNIPPET = 100
 ERROR_CODES: dict[str, str] = {
     "mail.unknown_folder": "No folder of that name; the message lists the valid folders (INBOX, SENT).",
     "mail.message_not_found": "No message with that id in the mailbox; mail_list and mail_search give ids.",
-    "mail.invalid_address": "A recipient is not a plain email address (name@domain.tld); the message names it.",
+    "mail.invalid_address": "A recipient is not an email address written as name@domain.tld, <name@domain.tld> or Name <name@domain.tld>; the message names that entry. Nothing is sent.",
     "mail.invalid_argument": "A subject, body or search query that is only whitespace, too many recipients, or a reply with nobody to send it to.",
 }
 
 _ID = Field(min_length=1, max_length=100, description="Message id from mail_list or mail_search.")
 _LIMIT = Field(default=50, ge=1, le=200, description="At most this many messages.")
-_RECIPIENTS = 'List of email addresses, e.g. ["bob@company.example"]'
+_RECIPIENTS = (
+    'One address ("bob@company.example"), several separated by commas or semicolons '
+    '("bob@company.example, Ann Lee <ann@company.example>"), or a list of these'
+)
+# The schema agents see says what is accepted; the model holds one entry per recipient.
+Recipients = Annotated[
+    list[str],
+    BeforeValidator(
+        recipient_entries,
+        json_schema_input_type=str | Annotated[list[str], Field(max_length=MAX_RECIPIENTS)],
+    ),
+]
 
 
 class ListArgs(ToolArgs):
@@ -56,10 +72,10 @@ class OpenArgs(ToolArgs):
 
 
 class ComposeArgs(ToolArgs):
-    to: list[str] = Field(min_length=1, max_length=MAX_RECIPIENTS, description=_RECIPIENTS + ".")
+    to: Recipients = Field(min_length=1, max_length=MAX_RECIPIENTS, description=_RECIPIENTS + ".")
     subject: str = Field(min_length=1, max_length=MAX_SUBJECT, description="Subject line.")
     body: str = Field(min_length=1, max_length=MAX_BODY, description="Plain-text body.")
-    cc: list[str] = Field(
+    cc: Recipients = Field(
         default_factory=list, max_length=MAX_RECIPIENTS, description=_RECIPIENTS + " (optional)."
     )
 
@@ -69,6 +85,11 @@ class ReplyArgs(ToolArgs):
     body: str = Field(min_length=1, max_length=MAX_BODY, description="Plain-text body.")
     reply_all: bool = Field(
         default=False, description="Also copy everyone else on the original message."
+    )
+    cc: Recipients = Field(
+        default_factory=list,
+        max_length=MAX_RECIPIENTS,
+        description=_RECIPIENTS + " to copy as well (optional).",
     )
 
 
@@ -103,7 +124,8 @@ def _recipients(to: Sequence[str], cc: Sequence[str]) -> tuple[list[str], list[s
     if bad:
         raise VeiError(
             "mail.invalid_address",
-            f"{bad[0]!r} is not an email address (expected name@domain.tld)",
+            f"{bad[0]!r} is not an email address (expected name@domain.tld or "
+            "Name <name@domain.tld>, several separated by commas); nothing was sent",
         )
     to_list = normalize_addresses(to)
     cc_list = [a for a in normalize_addresses(cc) if a not in to_list]
@@ -143,7 +165,8 @@ def list_messages(state: State, args: ListArgs, ctx: CallContext) -> dict[str, A
 
 
 def open_message(state: State, args: OpenArgs, ctx: CallContext) -> dict[str, Any]:
-    """One whole message; opening it marks it read."""
+    """One whole message, its fields at the top level, with the ids of its thread oldest
+    first (``thread_ids``); opening it marks it read."""
     mail = state["mail"]
     msg = _get(mail, args.id)
     if msg["unread"]:
@@ -158,7 +181,7 @@ def open_message(state: State, args: OpenArgs, ctx: CallContext) -> dict[str, An
         "unread": False,
     }
     del view["snippet"]
-    return {"message": view, "thread_ids": [m["id"] for m in reversed(thread)]}
+    return view | {"thread_ids": [m["id"] for m in reversed(thread)]}
 
 
 def _send(
@@ -202,7 +225,9 @@ def compose(state: State, args: ComposeArgs, ctx: CallContext) -> dict[str, Any]
 
 
 def reply(state: State, args: ReplyArgs, ctx: CallContext) -> dict[str, Any]:
-    """Answer a message in its thread with ``Re:`` subject; it lands in SENT."""
+    """Answer a message in its thread with ``Re:`` subject, to its sender (or, for a message
+    you sent, its recipients); ``reply_all`` copies the others on it, ``cc`` adds more. It
+    lands in SENT."""
     mail = state["mail"]
     original = _get(mail, args.id)
     me = mail["address"]
@@ -210,8 +235,8 @@ def reply(state: State, args: ReplyArgs, ctx: CallContext) -> dict[str, Any]:
         to, others = list(original["to"]), list(original["cc"])
     else:
         to, others = [original["from"]], [*original["to"], *original["cc"]]
-    to = [a for a in to if a != me]
-    cc = [a for a in others if a != me and a not in to] if args.reply_all else []
+    copied = [a for a in others if a != me] if args.reply_all else []
+    to, cc = _recipients([a for a in to if a != me], [*copied, *args.cc])
     if not to:
         raise invalid("mail", f"message {original['id']!r} has nobody but you to reply to")
     subject = reply_subject(original["subject"])[:MAX_SUBJECT]
@@ -290,42 +315,52 @@ def _tool(
 TOOLS: tuple[ToolSpec, ...] = (
     _tool(
         "mail_list",
-        "List messages in a folder (INBOX by default, or SENT), newest first; unread_only for just the unopened ones.",
+        "List messages in a folder (INBOX by default, or SENT), newest first; unread_only for just the unopened ones. "
+        "Returns {folder, messages: [{id, from, to, subject, unread, date_ms, folder, thread_id, snippet}], total}.",
         ListArgs,
         "read",
         list_messages,
         latency_ms=300,
+        keywords=("inbox", "emails", "unread", "check", "show"),
     ),
     _tool(
         "mail_open",
-        "Open one message by id: the full body, recipients and its thread's ids. Marks it read.",
+        "Open one message by id and mark it read. "
+        "Returns its {id, from, to, cc, subject, body, date_ms, folder, thread_id, in_reply_to, unread} and thread_ids, the ids of its thread oldest first.",
         OpenArgs,
         "write",
         open_message,
         latency_ms=300,
+        keywords=("read", "email", "body", "view"),
     ),
     _tool(
         "mail_compose",
-        "Send a new email. to and cc are lists of addresses.",
+        "Send a new email. to and cc each take one address, several in one string separated by commas or semicolons (Name <addr> is fine), or a list. "
+        "Returns the sent message's {id, folder, to, cc, subject, in_reply_to, thread_id, date_ms}.",
         ComposeArgs,
         "write",
         compose,
         latency_ms=600,
+        keywords=("write", "new", "email", "mail", "address"),
     ),
     _tool(
         "mail_reply",
-        "Reply to a message by id, in its thread with a Re: subject, to its sender (reply_all to copy everyone).",
+        "Reply to a message by id, in its thread with a Re: subject, to its sender; reply_all copies everyone on it, cc adds more. "
+        "Returns the sent reply's {id, folder, to, cc, subject, in_reply_to, thread_id, date_ms}.",
         ReplyArgs,
         "write",
         reply,
         latency_ms=600,
+        keywords=("answer", "respond", "email"),
     ),
     _tool(
         "mail_search",
-        "Find messages whose subject, body, sender or recipients contain all the query words (any case), newest first.",
+        "Find messages whose subject, body, sender or recipients contain all the query words (any case), newest first. "
+        "Returns {query, messages: [{id, from, to, subject, unread, date_ms, folder, thread_id, snippet}], total}.",
         SearchArgs,
         "read",
         search,
         latency_ms=400,
+        keywords=("email", "lookup", "look"),
     ),
 )

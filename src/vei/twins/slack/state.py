@@ -21,13 +21,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vei.claims import EPOCH_MS as EPOCH_MS  # virtual time 0 as Unix time; claims read dates by it
 from vei.core.errors import VeiError
 from vei.core.events import Event
 from vei.core.twin import Reducer, State
 from vei.twins.slack.seed import DEFAULT_SEED, SlackSeed
-
-# Virtual time 0 as a Unix time, so ts strings look like real Slack timestamps.
-EPOCH_MS = 1_700_000_000_000
 
 MESSAGE_POSTED = "slack.message_posted"
 CHANNEL_READ = "slack.channel_read"

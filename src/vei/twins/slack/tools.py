@@ -316,58 +316,73 @@ def _tool(
 TOOLS: tuple[ToolSpec, ...] = (
     _tool(
         "slack_list_channels",
-        "List the chat channels and direct messages you can see, with your unread count in each.",
+        "List the chat channels and direct messages you can see, with your unread count in each. "
+        "Returns {channels: [{id, name, kind, topic, member_count, is_member, unread}], unread_total}.",
         NoArgs,
         "read",
         list_channels,
         latency_ms=150,
+        keywords=("chat", "rooms", "unread", "show"),
     ),
     _tool(
         "slack_open_channel",
-        "Open a channel or DM (#name, name or @handle): returns its recent messages, flags the ones new to you, lists new thread replies, and marks it read.",
+        "Open a channel or DM (#name, name or @handle) and mark it read. "
+        "Returns {channel, name, kind, topic, members, is_member, unread_before, messages, new_replies}: its last `limit` top-level messages "
+        "oldest first as {ts, user, user_name, text, thread_ts, reply_count, reactions, new} (new: not yet seen by you), and thread replies new to you.",
         OpenChannelArgs,
         "write",
         open_channel,
         latency_ms=300,
+        keywords=("read", "chat", "messages", "history", "view"),
     ),
     _tool(
         "slack_send_message",
-        "Post a message to a channel or DM (@handle), or reply in a thread by giving the parent's thread_ts.",
+        "Post a message to a channel or DM (@handle), or reply in a thread by giving the parent's thread_ts. "
+        "Returns {channel, name, ts, thread_ts} of the posted message.",
         SendMessageArgs,
         "write",
         send_message,
         latency_ms=400,
+        keywords=("post", "chat", "say", "write", "dm"),
     ),
     _tool(
         "slack_fetch_thread",
-        "Read one thread: the parent message and all its replies, in order.",
+        "Read one thread in a channel. "
+        "Returns {channel, name, thread_ts, messages}: the parent message, then all its replies in order, each as slack_open_channel shows messages.",
         FetchThreadArgs,
         "read",
         fetch_thread,
         latency_ms=250,
+        keywords=("replies", "conversation", "chat"),
     ),
     _tool(
         "slack_react",
-        "Add an emoji reaction to a message (by its ts). Reacting again with the same emoji changes nothing.",
+        "Add an emoji reaction to a message (by its ts); reacting again with the same emoji changes nothing. "
+        "Returns {channel, ts, emoji, added, count}: added is false when you had already reacted.",
         ReactArgs,
         "write",
         react,
         latency_ms=200,
+        keywords=("emoji", "thumbsup", "acknowledge"),
     ),
     _tool(
         "slack_join_channel",
-        "Join a public channel so you can post and react in it.",
+        "Join a public channel so you can post and react in it. "
+        "Returns {channel, name, joined}: joined is false when you were already a member.",
         JoinChannelArgs,
         "write",
         join_channel,
         latency_ms=250,
+        keywords=("member", "chat", "enter"),
     ),
     _tool(
         "slack_list_users",
-        "List the people in the workspace (id, @handle, name, title, email) and which one is you.",
+        "List the people in the workspace and say which one is you. "
+        "Returns {me, users: [{id, name, display_name, title, email}]}: name is the @handle, me is your user id.",
         NoArgs,
         "read",
         list_users,
         latency_ms=150,
+        keywords=("people", "team", "members", "directory", "who", "contacts"),
     ),
 )

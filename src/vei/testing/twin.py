@@ -1,19 +1,17 @@
-"""Contract checks a twin or scenario author can run, like gymnasium's ``check_env``.
-
-``check_scenario(path)`` runs a scenario's reference (oracle) solution and the do-nothing
-agent through MCP and checks that the first succeeds and the second fails (see its
-docstring).
+"""``check_twin``: the contract check a twin author can run, like gymnasium's ``check_env``.
 
 ``check_twin(TWIN, seed_data, calls)`` builds real worlds (memory store, fixed test key),
 runs the calls and raises AssertionError naming the first broken rule:
 
 - the twin's name is one lowercase word and every tool is ``<twin>_<verb>``, of kind read or
-  write, with a description, an object schema and a description on every argument;
+  write, with a description that says what it returns ("Returns ..."), an object schema
+  and a description on every argument;
 - reducers handle only the twin's own event kinds and touch only ``state[<twin>]``;
 - the initial state is canonical JSON and the same on every call;
 - a handler never mutates the state it is given, and gives the same result and events for
   the same state and arguments;
-- read tools emit nothing and leave the state hash unchanged; rejected calls change nothing
+- read tools leave the state hash unchanged and emit nothing, unless they declare
+  ``records`` (a page view: events of their own twin only); rejected calls change nothing
   and use ``<twin>.*`` or ``core.*`` codes (documented ones, if the twin declares them);
 - a call emits only ``<twin>.*`` and ``core.*`` events; results, events and the summary are
   canonical JSON (no floats);
@@ -28,8 +26,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -43,10 +40,6 @@ from vei.core.twin import Twin
 from vei.core.world import World
 from vei.receipts.signing import Signer
 from vei.store.memory import MemoryStore
-
-if TYPE_CHECKING:
-    from vei.agents.run import AgentRun
-    from vei.scenarios import Scenario
 
 _TWIN_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 
@@ -103,6 +96,8 @@ def _check_declaration(twin: Twin) -> None:
             raise AssertionError(f"{where}: a twin tool is read or write, not {spec.kind!r}")
         if not spec.description.strip():
             raise AssertionError(f"{where}: no description")
+        if "Returns" not in spec.description:
+            raise AssertionError(f"{where}: the description does not say what it returns")
         if spec.schema.get("type") != "object":
             raise AssertionError(f"{where}: argument schema is not an object schema")
         for arg, prop in spec.schema.get("properties", {}).items():
@@ -207,8 +202,10 @@ def _run(
                 and code not in error_codes
             ):
                 raise AssertionError(f"{where}: error code {code!r} is not documented")
-        elif spec.kind == "read" and (changed or outcome.events):
-            raise AssertionError(f"{where}: a read tool changed the state or emitted events")
+        elif spec.kind == "read" and world.state_hash() != before:
+            raise AssertionError(f"{where}: a read tool changed the state")
+        elif spec.kind == "read" and outcome.events and not spec.records:
+            raise AssertionError(f"{where}: a read tool emitted events (declare records=True)")
         for event in outcome.events:
             if not event.kind.startswith((f"{twin.name}.", "core.")):
                 raise AssertionError(f"{where}: emitted foreign event kind {event.kind!r}")
@@ -248,65 +245,3 @@ def _check_replay(twin: Twin, seed_data: Mapping[str, Any] | None, world: World)
             f"twin {twin.name!r}: replaying {len(events)} events from the initial state does not "
             "reproduce the live state (a handler or reducer changed state outside the events?)"
         )
-
-
-# ------------------------------------------------------------------- scenarios
-
-
-def check_scenario(scenario: Scenario | Path | str, *, seed: int | None = None) -> None:
-    """Check that a scenario can be solved and cannot be passed by doing nothing.
-
-    ``scenario`` is a loaded ``Scenario`` or the path of a scenario file (validated with
-    ``vei.scenarios.load_scenario_file``; a ScenarioError names each bad field). With
-    ``seed`` (default: the default master seed) the world is built from that seed.
-
-    Runs, through the official MCP client connected in process to a fresh in-memory world:
-
-    1. the oracle: the script registered under the scenario's name in
-       ``vei.agents.oracle.ORACLES``. A new scenario needs a script there, e.g.
-       ``ORACLES["my_scenario"] = my_script`` in your test, built from the steps in
-       ``vei.agents.oracle`` (``read_page``, ``get_approval``, ``mail_and_wait``,
-       ``fill_form`` ...). It must score success: every criterion met.
-    2. the do-nothing agent (``noop``), which must score failure.
-
-    Raises AssertionError naming the criteria the oracle left unmet (or why it stopped),
-    or, when the do-nothing agent succeeds, the criteria it met without doing anything.
-    """
-    from vei.scenarios import Scenario, load_scenario_file
-
-    loaded = scenario if isinstance(scenario, Scenario) else load_scenario_file(Path(scenario))
-    where = f"scenario {loaded.name!r}" + ("" if seed is None else f" (seed {seed})")
-    solved = _run_agent("oracle", loaded, seed, where)
-    if not solved.report.success:
-        unmet = [f"{c['id']} ({c['description']})" for c in solved.report.criteria if not c["met"]]
-        raise AssertionError(f"{where}: the oracle did not succeed; unmet: {'; '.join(unmet)}")
-    idle = _run_agent("noop", loaded, seed, where)
-    if idle.report.success:
-        met = [c["id"] for c in idle.report.criteria if c["met"]]
-        raise AssertionError(
-            f"{where}: doing nothing succeeds; the do-nothing agent met: {', '.join(met)}"
-        )
-
-
-def _leaves(exc: BaseException) -> list[BaseException]:
-    if isinstance(exc, BaseExceptionGroup):
-        return [leaf for sub in exc.exceptions for leaf in _leaves(sub)]
-    return [exc]
-
-
-def _run_agent(agent: str, scenario: Scenario, seed: int | None, where: str) -> AgentRun:
-    import anyio
-
-    from vei.agents.base import AgentError
-    from vei.agents.run import run_in_process
-    from vei.config import load_settings
-
-    settings = load_settings({"seed": seed}, env={})
-    try:
-        return anyio.run(run_in_process, agent, scenario, settings)
-    except Exception as exc:  # the MCP client wraps failures in exception groups
-        leaves = _leaves(exc)
-        cause = next((e for e in leaves if isinstance(e, AgentError)), leaves[0])
-        raise AssertionError(
-            f"{where}: the {agent} agent stopped: {type(cause).__name__}: {cause}"
-        ) from exc

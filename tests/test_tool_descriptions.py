@@ -1,0 +1,149 @@
+"""Every tool's description says what it returns, and says it truly: the fields a
+description lists ("Returns {id, subject, ...}") are in a real result, and every field of a
+real result is named in the description (or in the one of the tool it refers to)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tests.twins.support import make_world
+from vei import Session, load_settings
+from vei.core.control import CONTROL_TOOLS
+from vei.core.registry import ToolSpec
+from vei.core.world import World
+from vei.twins import TWINS
+
+TOOLS: dict[str, ToolSpec] = {
+    spec.name: spec for spec in [*CONTROL_TOOLS, *(s for t in TWINS.values() for s in t.tools)]
+}
+_IDENT = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _groups(text: str) -> Iterator[str]:
+    """The top-level ``{...}`` groups of ``text``, without their braces."""
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                start = index + 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                yield text[start:index]
+
+
+def _fields(group: str) -> dict[str, str | None]:
+    """``"id, messages: [{id, from}], total"`` -> {id: None, messages: "id, from", total: None}:
+    each listed field, with the fields of its rows when it is a list of ``{...}``."""
+    parts, depth, current = [], 0, ""
+    for char in group:
+        depth += char in "[{"
+        depth -= char in "]}"
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    fields: dict[str, str | None] = {}
+    for part in parts:
+        name, _, rest = part.strip().partition(":")
+        rows = next(_groups(rest), None) if rest.strip().startswith("[") else None
+        fields[name.strip()] = rows
+    return fields
+
+
+def _mentioned(spec: ToolSpec) -> set[str]:
+    words = set(_IDENT.findall(spec.description))
+    for other in words & set(TOOLS):  # "what browser_open returns"
+        words |= set(_IDENT.findall(TOOLS[other].description))
+    return words
+
+
+def _check(tool: str, result: dict[str, Any]) -> None:
+    spec = TOOLS[tool]
+    returns = spec.description[spec.description.index("Returns") :]
+    groups = [_fields(g) for g in _groups(returns)]
+    assert not groups or any(set(g) <= set(result) for g in groups), (tool, sorted(result))
+    for group in groups:
+        if not set(group) <= set(result):
+            continue
+        for name, rows in group.items():
+            if rows is not None and result[name]:
+                row_fields = set(_fields(rows))
+                assert all(row_fields <= set(row) for row in result[name]), (tool, name)
+    unnamed = set(result) - _mentioned(spec)
+    assert not unnamed, f"{tool} returns fields its description does not name: {unnamed}"
+
+
+def _call(world: World, seen: dict[str, int], name: str, /, **args: Any) -> dict[str, Any]:
+    outcome = world.call(name, args)
+    assert outcome.ok, (name, outcome.result)
+    result = outcome.result
+    _check(name, result)
+    seen[name] = seen.get(name, 0) + 1
+    return result
+
+
+def _value(field: dict[str, Any]) -> str:
+    return {"email": "agent@company.example", "number": "2"}.get(field["input_type"], "Monitors")
+
+
+def test_every_tool_result_matches_what_its_description_says() -> None:
+    world = make_world(*TWINS.values())
+    seen: dict[str, int] = {}
+    for tool, args in (
+        ("vei_observe", {}),
+        ("vei_tick", {"dt_ms": 1000}),
+        ("vei_state", {}),
+        ("vei_pending", {}),
+        ("vei_tools_search", {"query": "send an email"}),
+        ("vei_help", {}),
+        ("vei_help", {"topic": "mail_open"}),
+        ("vei_act_and_observe", {"tool": "vei_state"}),
+    ):
+        _call(world, seen, tool, **args)
+
+    channels = _call(world, seen, "slack_list_channels")["channels"]
+    channel = next(c["name"] for c in channels if c["is_member"] and c["kind"] != "dm")
+    _call(world, seen, "slack_join_channel", channel=channel)
+    _call(world, seen, "slack_open_channel", channel=channel)
+    ts = _call(world, seen, "slack_send_message", channel=channel, text="Hello all")["ts"]
+    _call(world, seen, "slack_send_message", channel=channel, text="A reply", thread_ts=ts)
+    _call(world, seen, "slack_fetch_thread", channel=channel, thread_ts=ts)
+    _call(world, seen, "slack_react", channel=channel, ts=ts, emoji="eyes")
+    _call(world, seen, "slack_list_users")
+
+    first = _call(world, seen, "mail_list")["messages"][0]["id"]
+    _call(world, seen, "mail_open", id=first)
+    _call(world, seen, "mail_reply", id=first, body="Thanks.", cc="Ann <ann@company.example>")
+    _call(world, seen, "mail_compose", to="bob@company.example", subject="Hi", body="Hello")
+    _call(world, seen, "mail_search", query="hello")
+
+    browser = world.state["browser"]
+    home = _call(world, seen, "browser_open", url=browser["home"])
+    _call(world, seen, "browser_find", query="the")
+    link = home["links"][0]["id"]
+    _call(world, seen, "browser_click", node_id=link)
+    _call(world, seen, "browser_back")
+    form_id, url = sorted(browser["form_pages"].items())[0]
+    _call(world, seen, "browser_open", url=url)
+    page = _call(world, seen, "browser_read")
+    form = next(f for f in page["forms"] if f["id"] == form_id)
+    for field in form["fields"]:
+        _call(world, seen, "browser_type", node_id=field["id"], text=_value(field))
+    _call(world, seen, "browser_submit", form_id=form_id)
+    for field in form["fields"]:
+        _call(world, seen, "browser_type", node_id=field["id"], text=_value(field))
+    _call(world, seen, "browser_click", node_id=form["submit_id"])
+
+    session = Session(load_settings({}, env={}))
+    reset = session.call("vei_reset", {"seed": 7})
+    assert reset.ok, reset.result
+    _check("vei_reset", reset.result)
+    seen["vei_reset"] = 1
+
+    assert set(seen) == set(TOOLS), f"not exercised: {sorted(set(TOOLS) - set(seen))}"
