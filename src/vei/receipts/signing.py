@@ -68,6 +68,35 @@ def load_or_create_signer(state_dir: Path) -> Signer:
     return Signer(key)
 
 
+def read_public_key(text: str) -> str:
+    """A pinned public key as hex: ``text`` is 64 hex digits, or the path of a file holding
+    them or a PEM key (public, or private: its public half). SigningKeyError otherwise."""
+    candidate = text.strip().lower()
+    if len(candidate) == 64 and all(c in "0123456789abcdef" for c in candidate):
+        return candidate
+    path = Path(text).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SigningKeyError(
+            f"{text!r} is neither 64 hex digits nor a readable key file ({exc.strerror})"
+        ) from None
+    stripped = data.strip()
+    if len(stripped) == 64:
+        return read_public_key(stripped.decode("ascii", errors="replace"))
+    try:
+        public: object = serialization.load_pem_public_key(data)
+    except ValueError:
+        try:
+            public = serialization.load_pem_private_key(data, password=None).public_key()
+        except (ValueError, TypeError) as exc:
+            raise SigningKeyError(f"{path} holds no Ed25519 key: {exc}") from None
+    if not isinstance(public, Ed25519PublicKey):
+        raise SigningKeyError(f"{path} holds a key that is not Ed25519")
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw.hex()
+
+
 def verify_signature(public_key_hex: str, message: bytes, signature_hex: str) -> bool:
     """True when ``signature_hex`` is a valid signature of ``message``."""
     try:
