@@ -54,7 +54,9 @@ def demo(
     with open_run(run_id, settings.state_dir) as handle:
         reducers = load_reducers(handle.manifest)
         with console.status("verifying receipts and replaying the log…"):
-            verified = verify_run(handle.store, handle.manifest, reducers)
+            verified = verify_run(
+                handle.store, handle.manifest, reducers, run_dir=handle.run_dir
+            )
         if not verified.ok:
             console.print(f"[red]✗ verification failed:[/] {verified.failure}")
             raise typer.Exit(1)
