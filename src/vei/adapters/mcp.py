@@ -21,7 +21,8 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import Any, cast
 
@@ -33,7 +34,7 @@ from mcp.shared.exceptions import MCPError
 
 from vei import __version__
 from vei.core.errors import UnknownToolError
-from vei.core.registry import ToolSpec
+from vei.core.registry import Registry, ToolSpec
 from vei.core.world import WorldBrokenError
 from vei.session import Session
 
@@ -70,28 +71,51 @@ def mcp_tool(spec: ToolSpec) -> types.Tool:
 def build_server(session: Session) -> Server[Any]:
     """A low-level MCP server bound to ``session``."""
 
+    async def current(ctx: ServerRequestContext[Any]) -> Session:
+        return session
+
+    return build_session_server(current, task=session.world.meta.get("task"))
+
+
+# How a request finds its session: one fixed session (stdio), or one per MCP session (HTTP).
+SessionLookup = Callable[[ServerRequestContext[Any]], Awaitable[Session]]
+
+
+def build_session_server(
+    lookup: SessionLookup, *, task: str | None = None, in_thread: bool = False
+) -> Server[Any]:
+    """A low-level MCP server whose requests go to the Session ``lookup`` finds for them.
+
+    ``in_thread`` runs each call on a worker thread, so that one session's durable commit
+    (an fsync) does not hold up the others sharing the event loop.
+    """
     # The list is built once per world's registry: vei_reset may start a scenario with other
     # apps, and the list must then describe the new world.
-    cache: dict[str, Any] = {"registry": None, "result": None}
+    lists: weakref.WeakKeyDictionary[Registry, types.ListToolsResult] = weakref.WeakKeyDictionary()
 
-    def tool_list() -> types.ListToolsResult:
+    def tool_list(session: Session) -> types.ListToolsResult:
         registry = session.world.registry
-        if cache["registry"] is not registry:
-            cache["result"] = types.ListToolsResult(tools=[mcp_tool(s) for s in registry])
-            cache["registry"] = registry
-        result: types.ListToolsResult = cache["result"]
+        result = lists.get(registry)
+        if result is None:
+            result = types.ListToolsResult(tools=[mcp_tool(s) for s in registry])
+            lists[registry] = result
         return result
 
     async def on_list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return tool_list()
+        return tool_list(await lookup(ctx))
 
     async def on_call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
+        session = await lookup(ctx)
+        arguments = params.arguments or {}
         try:
-            outcome = session.call(params.name, params.arguments or {})
+            if in_thread:
+                outcome = await anyio.to_thread.run_sync(session.call, params.name, arguments)
+            else:
+                outcome = session.call(params.name, arguments)
         except UnknownToolError as exc:
             raise MCPError(INVALID_PARAMS, str(exc)) from None
         except WorldBrokenError as exc:
@@ -104,7 +128,6 @@ def build_server(session: Session) -> Server[Any]:
             _meta={RECEIPT_META_KEY: outcome.receipt.to_dict()},
         )
 
-    task = session.world.meta.get("task")
     return Server(
         "vei",
         version=__version__,
