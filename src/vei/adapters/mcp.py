@@ -28,6 +28,7 @@ from typing import Any, cast
 
 import anyio
 import mcp_types as types
+from pydantic import ValidationError
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
@@ -41,8 +42,12 @@ from vei.session import Session
 RECEIPT_META_KEY = "io.vei/receipt"
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
-# Longest accepted JSON-RPC line over stdio (the SDK's own transport has no limit either).
-MAX_LINE_BYTES = 1 << 30
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+# Longest accepted JSON-RPC message (a stdio line, an HTTP request body): far above any real
+# tool call (the largest string argument is 20,000 characters), far below harm.
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+MAX_LINE_BYTES = MAX_MESSAGE_BYTES
 
 log = logging.getLogger("vei.mcp")
 
@@ -198,19 +203,77 @@ def _pipes_on_asyncio() -> bool:
 
 
 class _PipeLines:
-    """The async line iterator the SDK's stdio_server reads requests from."""
+    """The async line iterator the SDK's stdio_server reads requests from.
 
-    def __init__(self, reader: asyncio.StreamReader) -> None:
+    A line the SDK could not decode (too long, not JSON, not JSON-RPC, a lone surrogate
+    escape) would get no answer at all, so such a line is answered here with a JSON-RPC
+    error (the request's id when it can be read, else null) and not passed on.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: _PipeWriter) -> None:
         self._reader = reader
+        self._writer = writer
 
     def __aiter__(self) -> _PipeLines:
         return self
 
     async def __anext__(self) -> str:
-        line = await self._reader.readline()
-        if not line:
-            raise StopAsyncIteration
-        return line.decode("utf-8", errors="replace")
+        while True:
+            try:
+                raw = await self._reader.readuntil(b"\n")
+            except asyncio.IncompleteReadError as end:
+                if not end.partial:
+                    raise StopAsyncIteration from None
+                raw = end.partial
+            except asyncio.LimitOverrunError:
+                await self._skip_line()
+                await self._refuse(
+                    None, INVALID_REQUEST, f"message too large (over {MAX_LINE_BYTES} bytes)"
+                )
+                continue
+            line = raw.decode("utf-8", errors="replace")
+            if not line.strip():
+                continue
+            problem = _undecodable(line)
+            if problem is None:
+                return line
+            await self._refuse(*problem)
+
+    async def _skip_line(self) -> None:
+        # Drop the rest of an oversized line in bounded chunks, keeping what follows it.
+        while True:
+            try:
+                await self._reader.readuntil(b"\n")
+                return
+            except asyncio.LimitOverrunError as over:
+                # ``consumed`` stops before any newline, so the next line stays intact.
+                await self._reader.readexactly(max(over.consumed, 1))
+            except asyncio.IncompleteReadError:
+                return
+
+    async def _refuse(self, request_id: Any, code: int, message: str) -> None:
+        reply = {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+        await self._writer.write(json.dumps(reply) + "\n")
+        await self._writer.flush()
+
+
+def _undecodable(line: str) -> tuple[Any, int, str] | None:
+    """None when the SDK can decode ``line``; else (request id or None, code, message)."""
+    try:
+        types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+    except ValidationError as exc:
+        try:
+            loose = json.loads(line)
+        except ValueError:
+            loose = None
+        request_id = loose.get("id") if isinstance(loose, dict) else None
+        if not isinstance(request_id, (str, int)) or isinstance(request_id, bool):
+            request_id = None
+        first = exc.errors(include_url=False)[0]
+        if first["type"] == "json_invalid":  # includes a lone surrogate escape
+            return request_id, PARSE_ERROR, f"parse error: {first['msg']}"
+        return request_id, INVALID_REQUEST, "invalid request: not a JSON-RPC 2.0 message"
+    return None
 
 
 class _PipeWriter:
@@ -250,10 +313,10 @@ async def _pipe_stdio() -> AsyncIterator[Any]:
             asyncio.streams.FlowControlMixin, os.fdopen(wire_out, "wb", buffering=0)
         )
         transports.append(write_transport)
-        writer = asyncio.StreamWriter(write_transport, protocol, None, loop)
+        writer = _PipeWriter(asyncio.StreamWriter(write_transport, protocol, None, loop))
         async with stdio_server(
-            stdin=cast("anyio.AsyncFile[str]", _PipeLines(reader)),
-            stdout=cast("anyio.AsyncFile[str]", _PipeWriter(writer)),
+            stdin=cast("anyio.AsyncFile[str]", _PipeLines(reader, writer)),
+            stdout=cast("anyio.AsyncFile[str]", writer),
         ) as streams:
             yield streams
     finally:

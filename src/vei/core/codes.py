@@ -7,6 +7,7 @@ ERROR_CODES: dict[str, str] = {
     "core.invalid_arguments": "The arguments do not match the tool's input schema (the message lists each problem).",
     "core.unknown_tool": "A tool named inside vei_act_and_observe or vei_help does not exist.",
     "core.unknown_scenario": "vei_reset named a scenario that is not in the configured pack.",
+    "core.reset_failed": "vei_reset could not start the new run (for example the state dir is not writable); the current run goes on unchanged.",
     "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
     "core.idempotency_conflict": "The idempotency_key was already used for a different tool or different arguments.",
     "core.internal_error": "The tool failed unexpectedly; nothing changed. Please report it with the receipt.",
