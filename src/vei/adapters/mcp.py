@@ -28,10 +28,10 @@ from typing import Any, cast
 
 import anyio
 import mcp_types as types
-from pydantic import ValidationError
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
+from pydantic import ValidationError
 
 from vei import __version__
 from vei.core.errors import UnknownToolError
