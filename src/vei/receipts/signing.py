@@ -113,7 +113,7 @@ def load_or_create_signer(state_dir: Path) -> Signer:
 def _has_content(path: Path) -> bool:
     try:
         return path.stat().st_size > 0
-    except FileNotFoundError:
+    except OSError:  # absent, or below something that is not a directory: creation says why
         return False
 
 

@@ -244,11 +244,11 @@ class _Verifier:
         key = self._public_key()
         genesis = self._genesis(key)
         snapshots = self._snapshots()
+        taken = {row["revision"] for row in snapshots.values()}
         self.head = self._start(snapshots, genesis)
         self._events = _rows(self.store, "events")
         count = 0
         self.where = "receipts"
-        taken = {row["revision"] for row in snapshots.values()}
         for row in _rows(self.store, "receipts"):
             count += 1
             self._receipt(row, count, key)
