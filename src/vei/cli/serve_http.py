@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import signal
 import socket
 import sys
 from typing import Any
@@ -51,7 +52,16 @@ def serve_http_or_exit(settings: Settings, host: str, port: int, max_sessions: i
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         access_log=False,
     )
+    # uvicorn turns SIGTERM/SIGINT into a graceful shutdown (every session's run closes with
+    # a checkpoint) and then re-raises the signal to whatever handler was there before: this
+    # one, so a stop asked for by a supervisor ends with exit code 0 and no traceback.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stopped)
     uvicorn.Server(config).run(sockets=[listener])
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """The handler uvicorn hands a stop signal back to once it has shut down."""
 
 
 def _bind(host: str, port: int) -> socket.socket:
