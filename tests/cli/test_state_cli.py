@@ -248,12 +248,13 @@ def test_export_writes_typed_json_lines(state_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
     types = [r["type"] for r in records]
-    assert types == ["manifest"] + ["event"] * 6 + ["receipt"] * 4 + ["checkpoint"]
+    assert types == ["manifest", "genesis"] + ["event"] * 6 + ["receipt"] * 4 + ["checkpoint"]
     assert records[0]["manifest"]["run_id"] == "notes-run"
+    assert records[1]["genesis"]["hash"] == records[8]["receipt"]["prev"]  # receipt 1
     assert [r["event"]["seq"] for r in records if r["type"] == "event"] == [1, 2, 3, 4, 5, 6]
     assert records[-1]["checkpoint"]["size"] == 4
     with_snapshots = invoke("export", "notes-run", "--state-dir", state_dir, "--snapshots")
-    snaps = [json.loads(line) for line in with_snapshots.output.splitlines()][1:3]
+    snaps = [json.loads(line) for line in with_snapshots.output.splitlines()][2:4]
     assert [s["snapshot"]["revision"] for s in snaps] == [0, 6]
 
 

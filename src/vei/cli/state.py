@@ -9,6 +9,7 @@ be found (or invalid configuration) exits 2.
 ``type`` field and the record under the key of the same name:
 
 - ``{"manifest": {...}, "type": "manifest"}``: first line, the run's manifest;
+- ``{"genesis": {...}, "type": "genesis"}``: the signed genesis record (the run's inputs);
 - ``{"snapshot": {...}, "type": "snapshot"}``: with ``--snapshots`` only, oldest first
   (revision, t_ms, receipt_count, chain_head, state_hash, state);
 - ``{"event": {...}, "type": "event"}``: every event in seq order, exactly as stored;
@@ -406,10 +407,12 @@ def export(
     state_dir: StateDir = None,
     snapshots: Annotated[bool, typer.Option("--snapshots", help="Include snapshots.")] = False,
 ) -> None:
-    """Write the run as JSON Lines: manifest, snapshots (optional), events, receipts, checkpoint.
+    """Write the run as JSON Lines: manifest, genesis, snapshots (optional), events,
+    receipts, checkpoint.
 
     Each line is one object with a "type" field and the record under the key of that name:
-    manifest (first), snapshot (with --snapshots), event, receipt, checkpoint (if closed).
+    manifest (first), genesis, snapshot (with --snapshots), event, receipt, checkpoint (if
+    closed).
     Events and receipts are written exactly as stored.
     """
     out = sys.stdout
@@ -417,6 +420,9 @@ def export(
         store = handle.store
         manifest = json.dumps(handle.manifest, sort_keys=True, separators=(",", ":"))
         out.write(f'{{"manifest":{manifest},"type":"manifest"}}\n')
+        genesis = store.genesis()
+        if genesis is not None:
+            out.write(canonical_json({"genesis": vars(genesis), "type": "genesis"}) + "\n")
         if snapshots:
             for snapshot in store.snapshots():
                 out.write(canonical_json({"snapshot": vars(snapshot), "type": "snapshot"}))
