@@ -113,6 +113,11 @@ def test_request_size_and_session_count_are_limited(tmp_path: Path) -> None:
             assert opened.status_code == 200 and opened.headers.get("mcp-session-id")
             refused = http.post(server.url, json=INITIALIZE, headers=headers)
             assert refused.status_code == 503
+            in_session = {**headers, "mcp-session-id": opened.headers["mcp-session-id"]}
+            surrogate = b'{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"x":"\\ud800"}}'
+            undecodable = http.post(server.url, content=surrogate, headers=in_session)
+            assert undecodable.status_code == 400
+            assert undecodable.json()["error"]["code"] == -32700  # answered, not silence
         server.stop()
 
 

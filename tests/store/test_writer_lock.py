@@ -86,3 +86,20 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
         proc.wait(timeout=30)
     assert not writer_active(tmp_path)
     acquire_writer_lock(tmp_path).release()
+
+
+def test_drift_run_on_an_unclosed_run_asks_for_recover_first(tmp_path: Path) -> None:
+    session = Session(load_settings({"state_dir": tmp_path, "drift_mode": "light"}, env={}))
+    session.call("vei_tick", {"dt_ms": 60_000})
+    run = session.world.run_id
+    session.world.store.close()  # as if the server were killed: no checkpoint, lock released
+    args = ["run", run, "--until", "1h", "--state-dir", str(tmp_path)]
+    refused = CliRunner().invoke(drift_app, args)
+    assert refused.exit_code == 2 and "was not closed" in refused.output
+    assert f"vei-state recover {run}" in refused.output
+    sealed = CliRunner().invoke(state_app, ["recover", run, "--state-dir", str(tmp_path)])
+    assert sealed.exit_code == 0, sealed.output
+    resumed = CliRunner().invoke(drift_app, args)
+    assert resumed.exit_code == 0, resumed.output
+    verified = CliRunner().invoke(state_app, ["verify", run, "--state-dir", str(tmp_path)])
+    assert verified.exit_code == 0 and "closed, checkpoint verified" in verified.output

@@ -75,6 +75,8 @@ def serve(
         anyio.run(serve_stdio, session)
     except WorldBrokenError as exc:
         fail_closing(session.world.run_id, session.world.chain.count, exc)
+    if session.world.broken:  # its store failed while serving: nothing was signed at close
+        fail_closing(session.world.run_id, session.world.chain.count, "its store failed earlier")
 
 
 def open_session_or_exit(settings: Settings, run_id: str | None) -> Any:
@@ -90,7 +92,7 @@ def open_session_or_exit(settings: Settings, run_id: str | None) -> Any:
         raise typer.Exit(2) from None
 
 
-def fail_closing(run: str, receipts: int, exc: Exception) -> None:
+def fail_closing(run: str, receipts: int, exc: Exception | str) -> None:
     """Report a run that could not be closed (its store failed) and exit 2."""
     typer.echo(
         f"vei: run {run} could not be closed: {exc}. It is recorded up to its last committed "

@@ -177,7 +177,12 @@ def show(run: Run, state_dir: StateDir = None, as_json: AsJson = False) -> None:
     for key in ("events", "receipts", "snapshots"):
         table.add_row(key, str(info[key]))
     table.add_row("chain_head", str(info["chain_head"] or "-"))
-    closed = "none (the run was not closed)" if checkpoint is None else "signed, at close"
+    if checkpoint is None:
+        closed = "none (the run was not closed)"
+    elif checkpoint.ending == "crash":
+        closed = "signed, sealed after its writer stopped (vei-state recover)"
+    else:
+        closed = "signed, at close"
     table.add_row("checkpoint", closed)
     _console().print(table)
 

@@ -70,6 +70,11 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
                 f"run {handle.run_id} was started with VEI_DRIFT_MODE=off; drift applies only "
                 "to runs started with drift (light, fast or aggressive)"
             )
+        if handle.store.checkpoint() is None:
+            raise ResumeError(
+                f"run {handle.run_id} was not closed (its writer stopped without closing it); "
+                f"`vei-state recover {handle.run_id}` seals it, then it can go on"
+            )
         settings = settings_from_manifest(manifest, local)
         try:
             spec = dict(manifest["scenario_spec"])

@@ -123,7 +123,6 @@ def prepare_manifest(run_id: str, manifest: dict[str, Any]) -> dict[str, Any]:
     """The manifest as it will be written: ``manifest_version`` and ``created_at`` filled
     in when missing, ``run_id`` set; ValueError when ``manifest["run_id"]`` names another run.
     """
-    validate_run_id(run_id)
     if manifest.get("run_id", run_id) != run_id:
         raise ValueError(f"manifest run_id {manifest['run_id']!r} is not {run_id!r}")
     return {
