@@ -18,9 +18,11 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import anyio
@@ -66,13 +68,18 @@ class StaticTokenVerifier:
         return AccessToken(token="", client_id="vei-operator", scopes=[])
 
 
+# Ended session ids remembered so that a late request can never start a second world under
+# one id (the SDK answers 404 for ids it has forgotten; ids are random and never reused).
+REMEMBERED_ENDED = 10_000
+
+
 @dataclass
 class SessionPool:
     """One Session (world and run) per MCP session id; closes them when sessions end."""
 
     settings: Settings
     sessions: dict[str, Session] = field(default_factory=dict)
-    ended: set[str] = field(default_factory=set)
+    ended: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _creating: anyio.Lock = field(default_factory=anyio.Lock)
 
     async def lookup(self, ctx: ServerRequestContext[Any]) -> Session:
@@ -91,8 +98,12 @@ class SessionPool:
                 return found
             if session_id in self.ended:
                 raise MCPError(INVALID_REQUEST, "this MCP session has ended; start a new one")
+            # In memory every run would be called <scenario>-s<seed>-memory: name each one.
+            run_id = None if self.settings.state_dir is not None else _memory_run_id(self.settings)
             try:
-                created = await anyio.to_thread.run_sync(Session, self.settings)
+                created = await anyio.to_thread.run_sync(
+                    partial(Session, self.settings, run_id=run_id)
+                )
             except Exception as exc:  # a full disk, an unusable state dir, ...
                 log.error("cannot start a run for a new MCP session: %s", exc)
                 raise MCPError(-32603, f"cannot start a run: {exc}") from None
@@ -102,7 +113,9 @@ class SessionPool:
 
     async def end(self, session_id: str) -> None:
         """Close the run of an MCP session that ended (idempotent)."""
-        self.ended.add(session_id)
+        self.ended[session_id] = None
+        while len(self.ended) > REMEMBERED_ENDED:
+            self.ended.popitem(last=False)
         session = self.sessions.pop(session_id, None)
         if session is not None:
             await anyio.to_thread.run_sync(_close, session)
@@ -111,6 +124,12 @@ class SessionPool:
         """Close every open run (server shutdown)."""
         for session_id in list(self.sessions):
             await self.end(session_id)
+
+
+def _memory_run_id(settings: Settings) -> str:
+    from vei.store.rundir import new_run_id
+
+    return new_run_id(settings.scenario, settings.seed)
 
 
 def _close(session: Session) -> None:
