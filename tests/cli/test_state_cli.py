@@ -109,11 +109,12 @@ def test_runs_lists_runs_as_table_and_json(state_dir: Path) -> None:
     table = invoke("runs", "--state-dir", state_dir)
     assert table.exit_code == 0, table.output
     assert "notes-run" in table.output and "closed" in table.output
-    assert "still-open" in table.output and "open" in table.output
+    assert "still-open" in table.output and "not closed" in table.output
     rows = json.loads(invoke("runs", "--state-dir", state_dir, "--json").output)
     by_id = {r["run_id"]: r for r in rows}
     assert by_id["notes-run"]["receipts"] == 4 and by_id["notes-run"]["events"] == 6
     assert by_id["notes-run"]["closed"] and not by_id["still-open"]["closed"]
+    assert (by_id["notes-run"]["status"], by_id["still-open"]["status"]) == ("closed", "not closed")
 
 
 def test_runs_in_an_empty_state_dir(tmp_path: Path) -> None:

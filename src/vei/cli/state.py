@@ -138,7 +138,7 @@ def runs(state_dir: StateDir = None, as_json: AsJson = False) -> None:
     # run ids are what users copy into the next command: never fold them
     table.columns[0].min_width = max(len(s.run_id) for s in found)
     for s in found:
-        status = f"damaged: {s.problem}" if s.problem else ("closed" if s.closed else "open")
+        status = f"damaged: {s.problem}" if s.problem else s.status
         m = s.manifest
         table.add_row(
             s.run_id,

@@ -332,6 +332,8 @@ class RunSummary:
     receipts: int = 0
     closed: bool = False
     problem: str | None = None
+    # closed | crashed (sealed by vei-state recover) | writing (a live writer) | not closed
+    status: str = "not closed"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form for ``vei-state runs --json``."""
@@ -344,6 +346,7 @@ class RunSummary:
             "events": self.events,
             "receipts": self.receipts,
             "closed": self.closed,
+            "status": self.status,
             "problem": self.problem,
         }
 
@@ -371,7 +374,8 @@ def _summarise(run_dir: Path) -> RunSummary:
     with handle:
         try:
             counts = handle.store.counts()
-            closed = handle.store.checkpoint() is not None
+            checkpoint = handle.store.checkpoint()
+            closed = checkpoint is not None
         except Exception as exc:
             return RunSummary(
                 run_id=run_dir.name, run_dir=run_dir, manifest=handle.manifest, problem=str(exc)
@@ -383,5 +387,10 @@ def _summarise(run_dir: Path) -> RunSummary:
         events=counts["events"],
         receipts=counts["receipts"],
         closed=closed,
+        status=(
+            ("crashed" if checkpoint.ending == "crash" else "closed")
+            if checkpoint is not None
+            else ("writing" if writer_active(run_dir) else "not closed")
+        ),
         problem=None,
     )
