@@ -17,8 +17,8 @@ from pathlib import Path
 from bench.inprocess import CALLS, WARMUP, Op
 from vei.adapters.gym import VeiEnv
 from vei.config import load_settings
-from vei.report.journal import CallJournal
 from vei.session import Session
+from vei.store.journal import CallJournal
 
 
 def env_steps(op: Op, count: int) -> float:

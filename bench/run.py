@@ -26,6 +26,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import adapters, floors, inprocess, stdio  # noqa: E402
+from bench import streamable_http as http  # noqa: E402
 
 OUT = Path(__file__).with_name("results.json")
 
@@ -46,6 +47,9 @@ class Counts:
     stdio_full: int = 300
     env_read: int = 20_000
     env_write: int = 300
+    http_one: int = 500
+    http_sessions: int = 20
+    http_each: int = 50
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,13 @@ def measure_all(counts: Counts, workdir: Path, log: Callable[[str], None]) -> di
     ratio."""
     row_bytes = inprocess.write_row_bytes(workdir)
     read_tool, read_args = inprocess.CALLS["read"]
-    measurements: dict[str, Callable[[], float]] = {
+
+    def over_http(server: Callable[[], Any], tool: str, sessions: int, calls: int) -> http.Rates:
+        with server() as url:
+            return http.round_trips(url, tool, {}, sessions, calls)
+
+    many = (counts.http_sessions, counts.http_each)
+    measurements: dict[str, Callable[[], float | http.Rates]] = {
         "floor.dict_update": lambda: floors.dict_updates(counts.dict_updates),
         "floor.sqlite_full": lambda: floors.sqlite_transactions(
             workdir, "FULL", counts.sqlite_full, row_bytes
@@ -90,6 +100,14 @@ def measure_all(counts: Counts, workdir: Path, log: Callable[[str], None]) -> di
         ),
         "stdio.vei_full": lambda: stdio.round_trips(
             stdio.vei_serve(workdir / "serve"), read_tool, read_args, counts.stdio_full
+        ),
+        # A read that sends back a receipt, as vei_observe does for every agent.
+        "floor.http_bare.1": lambda: over_http(http.bare_server, "bench_noop", 1, counts.http_one),
+        "http.vei_memory.1": lambda: over_http(http.vei_serve, "vei_observe", 1, counts.http_one),
+        "floor.http_bare.many": lambda: over_http(http.bare_server, "bench_noop", *many),
+        "http.vei_memory.many": lambda: over_http(http.vei_serve, "vei_observe", *many),
+        "http.vei_full.many": lambda: over_http(
+            partial(http.vei_serve, workdir / "http"), "vei_observe", *many
         ),
     }
     per_store: dict[inprocess.StoreKind, tuple[int, int]] = {
@@ -111,7 +129,14 @@ def measure_all(counts: Counts, workdir: Path, log: Callable[[str], None]) -> di
     for round_number in range(1, counts.repeats + 1):
         started = time.perf_counter()
         for name, measure in measurements.items():
-            figures[name] = max(figures.get(name, 0.0), measure())
+            value = measure()
+            parts = (
+                {f"{name}.overall": value.overall, f"{name}.per_session": value.per_session}
+                if isinstance(value, http.Rates)
+                else {name: value}
+            )
+            for part, figure in parts.items():
+                figures[part] = max(figures.get(part, 0.0), figure)
         log(f"  round {round_number}/{counts.repeats}: {time.perf_counter() - started:.1f} s")
     return figures
 
@@ -145,6 +170,16 @@ def ratios(f: dict[str, float]) -> list[Ratio]:
               f["world.memory.write"], "", None),
         Ratio("write + call journal, SQLite fast", f["journal.fast.write"],
               "in-process write, SQLite fast", f["world.fast.write"], "", None),
+        Ratio("HTTP, 1 session, vei serve (memory)", f["http.vei_memory.1.overall"],
+              "bare SDK HTTP server", f["floor.http_bare.1.overall"], "", None),
+        Ratio("HTTP, 20 sessions overall (memory)", f["http.vei_memory.many.overall"],
+              "bare SDK HTTP server", f["floor.http_bare.many.overall"], "", None),
+        Ratio("HTTP, 20 sessions, per session (memory)", f["http.vei_memory.many.per_session"],
+              "bare SDK HTTP server", f["floor.http_bare.many.per_session"], "", None),
+        Ratio("HTTP, 20 sessions overall (SQLite full)", f["http.vei_full.many.overall"],
+              "bare SDK HTTP server", f["floor.http_bare.many.overall"], "", None),
+        Ratio("HTTP, 20 sessions, per session (full)", f["http.vei_full.many.per_session"],
+              "bare SDK HTTP server", f["floor.http_bare.many.per_session"], "", None),
     ]  # fmt: skip
 
 

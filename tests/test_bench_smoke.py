@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import adapters, claims, eval_throughput, floors, inprocess, run, stdio
+from bench import adapters, claims, eval_throughput, floors, inprocess, run, stdio, streamable_http
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -53,6 +53,9 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
         stdio_full=3,
         env_read=3,
         env_write=3,
+        http_one=2,
+        http_sessions=2,
+        http_each=2,
     )
     out = tmp_path / "results.json"
     report = run.run(tiny, out, tmp_path)
@@ -66,6 +69,15 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
     } <= names
     assert all(row["ratio"] > 0 for row in report["ratios"])
     assert report["machine"]["cores"] and report["machine"]["python"]
+
+
+@pytest.mark.slow
+def test_http_round_trips_measure_both_servers() -> None:
+    with streamable_http.bare_server() as url:
+        bare = streamable_http.round_trips(url, "bench_noop", {}, 2, 2)
+    with streamable_http.vei_serve() as url:
+        vei = streamable_http.round_trips(url, "vei_observe", {}, 2, 2)
+    assert min(bare.overall, bare.per_session, vei.overall, vei.per_session) > 0
 
 
 def test_the_bare_server_answers_its_noop_tool() -> None:

@@ -22,6 +22,7 @@ INVALID = {
     "VEI_ACTOR_BACKEND": "ftp://nowhere/v1",
     "VEI_ACTOR_API_KEY": " ",
     "VEI_AGENT_API_KEY": "",
+    "VEI_HTTP_TOKEN": "short",
 }
 
 
@@ -68,6 +69,56 @@ def test_drift_seed_defaults_to_a_value_derived_from_the_seed() -> None:
     assert a == load_settings(env={"VEI_SEED": "1"}).effective_drift_seed
     assert a != load_settings(env={"VEI_SEED": "2"}).effective_drift_seed
     assert load_settings(env={"VEI_DRIFT_SEED": "5"}).effective_drift_seed == 5
+
+
+@pytest.mark.parametrize("raw", ["1_000", " 7 ", "7 ", "+7", "٧", "７", "0x10", ""])
+def test_seed_takes_ascii_digits_only(raw: str) -> None:
+    with pytest.raises(ConfigError, match="VEI_SEED"):
+        load_settings(env={"VEI_SEED": raw})
+
+
+def test_seed_flag_is_as_strict_as_the_variable() -> None:
+    with pytest.raises(ConfigError, match="1_000"):
+        load_settings({"seed": "1_000"}, env={})
+    assert load_settings({"seed": "1000"}, env={}).seed == 1000
+
+
+@pytest.mark.parametrize("variable", ["VEI_DRIFT_MODE", "VEI_DURABILITY", "VEI_SCENARIO"])
+def test_choices_and_names_with_spaces_around_are_refused(variable: str) -> None:
+    value = {"VEI_DRIFT_MODE": "light", "VEI_DURABILITY": "fast", "VEI_SCENARIO": "procurement"}
+    with pytest.raises(ConfigError, match="spaces around"):
+        load_settings(env={variable: f" {value[variable]}"})
+
+
+def test_state_dir_of_an_unknown_user_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="VEI_STATE_DIR"):
+        load_settings(env={"VEI_STATE_DIR": "~no-such-user-here/x"})
+
+
+def test_state_dir_that_is_a_file_names_the_variable(tmp_path: Path) -> None:
+    afile = tmp_path / "file"
+    afile.write_text("")
+    with pytest.raises(ConfigError, match="VEI_STATE_DIR.*not a directory"):
+        load_settings(env={"VEI_STATE_DIR": str(afile)})
+    with pytest.raises(ConfigError, match="not a directory"):
+        load_settings({"state_dir": afile}, env={})
+
+
+def test_receipt_key_whose_content_is_not_a_key_names_the_variable(tmp_path: Path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text("not a key\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env={"VEI_RECEIPT_KEY": str(key)})
+    assert caught.value.variable == "VEI_RECEIPT_KEY" and "not an unencrypted Ed25519" in str(
+        caught.value
+    )
+
+
+def test_http_token_is_never_shown_in_a_repr() -> None:
+    token = "s3cret-token-0123456789"
+    settings = load_settings(env={"VEI_HTTP_TOKEN": token})
+    assert settings.http_token == token and token not in repr(settings)
+    assert token not in str(settings.to_manifest())
 
 
 def test_the_agent_key_falls_back_to_openai_api_key_and_is_never_passed_on() -> None:

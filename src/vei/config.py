@@ -56,6 +56,8 @@ class Settings:
     actor_api_key: str | None = field(default=None, repr=False)
     # bearer token for `vei eval --agent openai:MODEL` (never recorded, never passed on)
     agent_api_key: str | None = field(default=None, repr=False)
+    # Bearer token of `vei serve --transport http`; never recorded, never shown in a repr.
+    http_token: str | None = field(default=None, repr=False)
 
     @property
     def effective_drift_seed(self) -> int:
@@ -83,27 +85,37 @@ class Settings:
         }
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def _integer(variable: str, raw: str, *, minimum: int = 0) -> int:
-    try:
-        value = int(raw.strip(), 10)
-    except ValueError:
+    # Only ASCII digits: int() would also take "1_000", " 7 " and other scripts' digits.
+    if not _DIGITS.fullmatch(raw):
         raise ConfigError(
-            variable, f"{raw!r} is not an integer (allowed: integers >= {minimum})"
-        ) from None
+            variable,
+            f"{raw!r} is not an integer (allowed: the digits 0-9 only, a value >= {minimum})",
+        )
+    value = int(raw, 10)
     if value < minimum or value >= 2**63:
         raise ConfigError(variable, f"{value} is out of range (allowed: {minimum} .. 2**63-1)")
     return value
 
 
+def _exact(variable: str, raw: str) -> str:
+    if raw != raw.strip():
+        raise ConfigError(variable, f"{raw!r} has spaces around it (write the value alone)")
+    return raw
+
+
 def _choice(variable: str, raw: str, allowed: tuple[str, ...]) -> str:
-    value = raw.strip()
+    value = _exact(variable, raw)
     if value not in allowed:
         raise ConfigError(variable, f"{raw!r} is not allowed (allowed: {' | '.join(allowed)})")
     return value
 
 
 def _name(variable: str, raw: str) -> str:
-    value = raw.strip()
+    value = _exact(variable, raw)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", value):
         raise ConfigError(variable, f"{raw!r} is not a valid name (letters, digits, _ . -)")
     return value
@@ -112,7 +124,17 @@ def _name(variable: str, raw: str) -> str:
 def _path(variable: str, raw: str) -> Path:
     if not raw.strip():
         raise ConfigError(variable, "empty path (allowed: a directory path, or leave unset)")
-    return Path(raw).expanduser()
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError as exc:  # ~nosuchuser/...: no home directory to expand
+        raise ConfigError(variable, f"{raw!r}: {exc}") from None
+
+
+def _state_dir(variable: str, raw: str) -> Path:
+    path = _path(variable, raw)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(variable, f"{raw!r} is not a directory (allowed: a directory path)")
+    return path
 
 
 def _key_path(variable: str, raw: str) -> Path:
@@ -122,7 +144,28 @@ def _key_path(variable: str, raw: str) -> Path:
             variable,
             f"{raw!r} is not a readable file (allowed: path to an Ed25519 private key PEM)",
         )
+    from vei.receipts.signing import SigningKeyError, load_signer
+
+    try:
+        load_signer(path)
+    except SigningKeyError as exc:
+        raise ConfigError(variable, f"{exc} (allowed: an unencrypted Ed25519 PEM)") from None
     return path
+
+
+# RFC 6750 b64token: what may follow "Bearer " in an Authorization header.
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+MIN_TOKEN_LENGTH = 16
+
+
+def _http_token(variable: str, raw: str) -> str:
+    if not _TOKEN.fullmatch(raw) or len(raw) < MIN_TOKEN_LENGTH:
+        raise ConfigError(
+            variable,
+            f"not a usable bearer token (allowed: at least {MIN_TOKEN_LENGTH} characters of "
+            "A-Z a-z 0-9 - . _ ~ + / (then =), no spaces; or leave unset to generate one)",
+        )
+    return raw
 
 
 def _monitors(variable: str, raw: str) -> tuple[str, ...]:
@@ -207,7 +250,7 @@ VARIABLES: dict[str, tuple[str, Parser]] = {
     "VEI_SEED": ("seed", _integer),
     "VEI_SCENARIO": ("scenario", _name),
     "VEI_SCENARIO_PACK": ("scenario_pack", _name),
-    "VEI_STATE_DIR": ("state_dir", _path),
+    "VEI_STATE_DIR": ("state_dir", _state_dir),
     "VEI_DURABILITY": ("durability", lambda v, r: _choice(v, r, ("full", "fast"))),
     "VEI_RECEIPT_KEY": ("receipt_key", _key_path),
     "VEI_FAULT_PROFILE": ("fault_profile", _fault_profile),
@@ -222,6 +265,7 @@ VARIABLES: dict[str, tuple[str, Parser]] = {
     "VEI_ACTOR_BACKEND": ("actor_backend", _actor_backend),
     "VEI_ACTOR_API_KEY": ("actor_api_key", _secret),
     "VEI_AGENT_API_KEY": ("agent_api_key", _secret),
+    "VEI_HTTP_TOKEN": ("http_token", _http_token),
 }
 _FIELD_TO_VARIABLE = {name: var for var, (name, _) in VARIABLES.items()}
 
@@ -274,7 +318,7 @@ def load_settings(
         parse = VARIABLES[variable][1]
         if isinstance(value, str):
             given[name] = parse(variable, value)
-        elif name in ("seed", "drift_seed"):
+        elif isinstance(value, Path) or name in ("seed", "drift_seed"):
             given[name] = parse(variable, str(value))
     settings = replace(settings, **given)
     _check_scenario(settings)

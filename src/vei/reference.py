@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from vei.core.codes import ERROR_CODES
 from vei.core.control import CONTROL_TOOLS
@@ -29,6 +30,19 @@ def _markdown(text: str) -> str:
     return text.replace("\\", "\\\\").replace("<", "\\<").replace("|", "\\|")
 
 
+def _limit(schema: dict[str, Any]) -> str:
+    """The length limit of a string (or of a list's strings), as the docs show it."""
+    options = [schema, *schema.get("anyOf", [])]
+    for option in options:
+        if option.get("type") == "string" and "maxLength" in option:
+            return f" ≤ {option['maxLength']:,} chars"
+        items = option.get("items", {})
+        if option.get("type") == "array" and "maxLength" in items:
+            most = f"≤ {option['maxItems']:,} " if "maxItems" in option else ""
+            return f" ({most}items ≤ {items['maxLength']:,} chars)"
+    return ""
+
+
 def _arguments(spec: ToolSpec) -> Iterable[str]:
     required = set(spec.schema.get("required", []))
     for name, prop in spec.schema.get("properties", {}).items():
@@ -37,9 +51,10 @@ def _arguments(spec: ToolSpec) -> Iterable[str]:
             for option in prop.get("anyOf", [])
             if option.get("type") != "null"
         )
+        kind = (kind or "any") + _limit(prop)
         need = "required" if name in required else "optional"
         text = _markdown(prop.get("description", ""))
-        yield f"| `{name}` | {kind or 'any'} | {need} | {text} |"
+        yield f"| `{name}` | {kind} | {need} | {text} |"
 
 
 def tools_markdown(twins: Sequence[Twin]) -> str:
@@ -50,6 +65,8 @@ def tools_markdown(twins: Sequence[Twin]) -> str:
         "",
         "Generated from the registry by `vei reference tools`; do not edit by hand.",
         "Every tool is also callable by its dotted alias (`slack.send_message`), which is not listed.",
+        "Every string argument has a length limit (its own, or 10,000 characters); a longer one",
+        "is refused with `core.invalid_arguments` and changes nothing.",
         "",
     ]
     by_app: dict[str, list[ToolSpec]] = {}

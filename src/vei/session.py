@@ -7,6 +7,7 @@ under the state dir) and the signing key, and closes runs with a signed checkpoi
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
@@ -21,9 +22,12 @@ from vei.core.world import CallOutcome, World
 from vei.drift.assemble import bind_actor_backend
 from vei.receipts.signing import Signer, load_or_create_signer, load_signer
 from vei.scenarios import Scenario, UnknownScenarioError, load_scenario
-from vei.store.base import StateStore
+from vei.store.base import Checkpoint, StateStore
+from vei.store.journal import CallJournal
 from vei.store.memory import MemoryStore
 from vei.twins import get_twins
+
+log = logging.getLogger("vei.session")
 
 
 class Session:
@@ -38,42 +42,73 @@ class Session:
         manifest_extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = settings
-        # Recorded in the first run's manifest (e.g. which agent `vei eval` ran, and its files).
+        # Recorded in the first run's manifest (and so among its signed inputs): `vei eval`
+        # lists the files it keeps beside the database.
         self._manifest_extra = dict(manifest_extra or {})
         # A scenario given directly (a file being checked) wins over settings.scenario.
         self._scenario = scenario
         self._lock = threading.RLock()
         self._signer = self._load_signer(settings)
-        self.run_dir: Path | None = None
-        self.world = self._new_world(settings, run_id)
+        self._journal = CallJournal(settings.state_dir)
+        # A new run built by a vei_reset being checked: (world, settings, scenario, run dir).
+        self._pending: tuple[World, Settings, Scenario | None, Path | None] | None = None
+        self.world, self.run_dir = self._new_world(settings, run_id)
 
     # ------------------------------------------------------------------ public API
 
     def call(
         self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "agent"
     ) -> CallOutcome:
-        """Call a tool on the current world; a successful ``vei_reset`` starts a new run."""
+        """Call a tool on the current world; a successful ``vei_reset`` starts a new run.
+
+        The new run is built while ``vei_reset`` is checked, before the old run records the
+        call: if it cannot be built, the call is refused (``core.reset_failed``) and the old
+        run goes on unchanged. A run kept in a state dir journals every call with its
+        arguments and result (``vei.store.journal``), after it has committed.
+        """
         with self._lock:
-            outcome = self.world.call(name, args, actor=actor)
-            if outcome.ok and outcome.receipt.body["tool"] == "vei_reset":
-                previous = self.world.run_id
-                settings = replace(
-                    self.settings, seed=outcome.result["seed"], scenario=outcome.result["scenario"]
-                )
-                self.world.close()
-                self.settings = settings
-                if self._scenario is not None and self._scenario.name != settings.scenario:
-                    self._scenario = None
-                self.world = self._new_world(settings, None)
-                outcome.result["previous_run"] = previous
-                outcome.result["run"] = self.world.run_id
+            outcome = self._call(name, args, actor)
+            self._journal.record(outcome, dict(args or {}))
             return outcome
 
-    def close(self) -> None:
-        """Close the current run (snapshot and signed checkpoint)."""
+    def _call(self, name: str, args: Mapping[str, Any] | None, actor: str) -> CallOutcome:
+        with self._lock:
+            try:
+                outcome = self.world.call(name, args, actor=actor)
+            except BaseException:
+                self._discard_pending()
+                raise
+            pending, self._pending = self._pending, None
+            if pending is None:
+                return outcome
+            if not (outcome.ok and outcome.receipt.body["tool"] == "vei_reset"):
+                self._close_quietly(pending[0])  # not reached: the reset was refused later
+                return outcome
+            world, settings, scenario, run_dir = pending
+            previous = self.world.run_id
+            old = self.world
+            self.world, self.settings, self._scenario, self.run_dir = (
+                world,
+                settings,
+                scenario,
+                run_dir,
+            )
+            try:
+                old.close()
+            except Exception as exc:  # the old run stays recorded up to its reset
+                log.error("run %s could not be closed: %s", previous, exc)
+            outcome.result["previous_run"] = previous
+            outcome.result["run"] = self.world.run_id
+            return outcome
+
+    def close(self) -> Checkpoint | None:
+        """Close the current run (snapshot and signed checkpoint). Returns the checkpoint,
+        or None when the store had failed (nothing is signed; see ``World.close``); raises
+        WorldBrokenError when writing the checkpoint fails."""
         with self._lock:
             if not self.world_closed:
-                self.world.close()
+                return self.world.close()
+            return None
 
     @property
     def scenario(self) -> Scenario:
@@ -103,30 +138,75 @@ class Session:
         name = scenario or self.settings.scenario
         try:
             if self._scenario is None or name != self._scenario.name:
-                load_scenario(name, self.settings.scenario_pack)
+                chosen = load_scenario(name, self.settings.scenario_pack)
+            else:
+                chosen = self._scenario
         except UnknownScenarioError as exc:
             raise VeiError("core.unknown_scenario", str(exc)) from None
         new_seed = self.settings.seed if seed is None else seed
         if not 0 <= new_seed < 2**63:
             raise VeiError("core.invalid_arguments", "seed must be in 0 .. 2**63-1")
+        settings = replace(self.settings, seed=new_seed, scenario=name)
+        # A scenario given directly (a file) is kept while the reset keeps its name.
+        keep = (
+            self._scenario if self._scenario is not None and name == self._scenario.name else None
+        )
+        self._discard_pending()
+        try:
+            world, run_dir = self._new_world(settings, None, keep or chosen)
+        except Exception as exc:
+            raise VeiError(
+                "core.reset_failed",
+                f"the new run could not be started ({exc}); the current run goes on",
+            ) from None
+        self._pending = (world, settings, keep, run_dir)
         return {"reset": True, "seed": new_seed, "scenario": name}
 
-    def _new_world(self, settings: Settings, run_id: str | None) -> World:
-        scenario = self.scenario
+    def _discard_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._close_quietly(pending[0])
+
+    @staticmethod
+    def _close_quietly(world: World) -> None:
+        try:
+            world.close()
+        except Exception as exc:
+            log.error("run %s could not be closed: %s", world.run_id, exc)
+
+    def _new_world(
+        self, settings: Settings, run_id: str | None, scenario: Scenario | None = None
+    ) -> tuple[World, Path | None]:
+        """A new world and run of ``settings`` (and its run directory, when persisted)."""
+        scenario = scenario or self.scenario
         names, seed_data, middleware = self._components(settings, scenario)
-        store, run = self._open_store(settings, scenario, run_id, names)
-        world = World(
-            twins=bind_actor_backend(get_twins(names), settings),
-            seed=settings.seed,
-            store=store,
-            signer=self._signer,
-            run_id=run,
-            seed_data=seed_data,
-            middleware=middleware,
-            meta={"scenario": scenario.name, "task": scenario.task},
-        )
-        world.reset_check = self._reset_check
-        return world
+        twins = bind_actor_backend(get_twins(names), settings)
+        run = self._run_id(settings, scenario, run_id)
+        manifest = self._manifest(settings, scenario, run, names)
+        built: list[World] = []
+
+        def begin(store: StateStore) -> None:
+            world = World(
+                twins=twins,
+                seed=settings.seed,
+                store=store,
+                signer=self._signer,
+                run_id=run,
+                seed_data=seed_data,
+                middleware=middleware,
+                meta={"scenario": scenario.name, "task": scenario.task},
+                manifest=manifest,
+            )
+            world.reset_check = self._reset_check
+            built.append(world)
+
+        if settings.state_dir is None:
+            begin(MemoryStore())
+            return built[0], None
+        from vei.store.rundir import create_run
+
+        run_dir, _ = create_run(settings.state_dir, run, manifest, settings.durability, begin)
+        return built[0], run_dir
 
     @staticmethod
     def _components(
@@ -154,29 +234,37 @@ class Session:
         middleware += watch.middleware
         return names, seed_data, middleware
 
-    def _open_store(
-        self, settings: Settings, scenario: Scenario, run_id: str | None, twins: list[str]
-    ) -> tuple[StateStore, str]:
-        if settings.state_dir is None:
-            self.run_dir = None
-            return MemoryStore(), run_id or f"{scenario.name}-s{settings.seed}-memory"
-        from vei.store.rundir import create_run, new_run_id, validate_run_id
+    @staticmethod
+    def _run_id(settings: Settings, scenario: Scenario, run_id: str | None) -> str:
+        from vei.store.rundir import new_run_id, validate_run_id
 
-        run = validate_run_id(run_id) if run_id else new_run_id(scenario.name, settings.seed)
-        manifest = {
-            "run_id": run,
-            "scenario": scenario.name,
-            "pack": scenario.pack,
-            "scenario_digest": scenario.digest,
-            "scenario_spec": scenario.spec.model_dump(mode="json", by_alias=True),
-            "facts": scenario.facts,
-            "seed": settings.seed,
-            "twins": twins,
-            "configuration": settings.to_manifest(),
-            "vei_version": __version__,
-            "public_key": self._signer.public_key_hex,
-        }
-        manifest = {**self._manifest_extra, **manifest}
-        self._manifest_extra = {}  # a later run after vei_reset is not the described one
-        self.run_dir, store = create_run(settings.state_dir, run, manifest, settings.durability)
-        return store, run
+        if run_id:
+            return validate_run_id(run_id)
+        if settings.state_dir is None:
+            return f"{scenario.name}-s{settings.seed}-memory"
+        return new_run_id(scenario.name, settings.seed, state_dir=settings.state_dir)
+
+    def _manifest(
+        self, settings: Settings, scenario: Scenario, run: str, twins: list[str]
+    ) -> dict[str, Any]:
+        """The run's manifest; its inputs enter the genesis (in-memory runs have one too,
+        so a run's chain head does not depend on where it is stored)."""
+        from vei.store.rundir import prepare_manifest
+
+        extra, self._manifest_extra = self._manifest_extra, {}  # not for a run after vei_reset
+        return prepare_manifest(
+            run,
+            {
+                **extra,
+                "scenario": scenario.name,
+                "pack": scenario.pack,
+                "scenario_digest": scenario.digest,
+                "scenario_spec": scenario.spec.model_dump(mode="json", by_alias=True),
+                "facts": scenario.facts,
+                "seed": settings.seed,
+                "twins": twins,
+                "configuration": settings.to_manifest(),
+                "vei_version": __version__,
+                "public_key": self._signer.public_key_hex,
+            },
+        )

@@ -87,6 +87,7 @@ def test_llm_worded_actors_replay_byte_identically_with_no_endpoint(tmp_path: Pa
     twins = [actors_twin(backend) if t.name == "actors" else t for t in get_twins(names)]
     with open_run("worded", tmp_path) as handle:
         stored_receipts = list(handle.store.receipts())
+        manifest = handle.manifest
     world = World(
         twins=twins,
         seed=settings.seed,
@@ -95,6 +96,7 @@ def test_llm_worded_actors_replay_byte_identically_with_no_endpoint(tmp_path: Pa
         run_id="worded",
         seed_data=seed_data,
         middleware=middleware,
+        manifest=manifest,  # the same signed inputs: the chain starts where the run's did
     )
     for name, args in CALLS:
         world.call(name, args)

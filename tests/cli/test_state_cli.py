@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from typer.testing import CliRunner, Result
 
 from vei.cli.state import app
@@ -19,7 +20,8 @@ from vei.core.registry import ToolArgs, ToolSpec
 from vei.core.twin import State, Twin
 from vei.core.world import World
 from vei.receipts.signing import Signer
-from vei.store.rundir import create_run
+from vei.store.base import StateStore
+from vei.store.rundir import create_run, prepare_manifest
 from vei.twins import get_twins as real_get_twins
 
 SIGNER = Signer.from_seed(b"\x09" * 32)
@@ -70,8 +72,16 @@ def make_run(state_dir: Path, run_id: str, *, close: bool = True) -> Path:
         "vei_version": "test",
         "public_key": SIGNER.public_key_hex,
     }
-    run_dir, store = create_run(state_dir, run_id, dict(manifest))
-    world = World(twins=[NOTES], seed=3, store=store, signer=SIGNER, run_id=run_id)
+    full = prepare_manifest(run_id, dict(manifest))
+    worlds: list[World] = []
+
+    def begin(store: StateStore) -> None:
+        worlds.append(
+            World(twins=[NOTES], seed=3, store=store, signer=SIGNER, run_id=run_id, manifest=full)
+        )
+
+    run_dir, store = create_run(state_dir, run_id, full, begin=begin)
+    world = worlds[0]
     world.call("notes_add", {"text": "ship it"})
     world.call("notes_add", {"text": ""})
     world.call("notes_add", {"wrong": 1})  # rejected: no events
@@ -99,11 +109,12 @@ def test_runs_lists_runs_as_table_and_json(state_dir: Path) -> None:
     table = invoke("runs", "--state-dir", state_dir)
     assert table.exit_code == 0, table.output
     assert "notes-run" in table.output and "closed" in table.output
-    assert "still-open" in table.output and "open" in table.output
+    assert "still-open" in table.output and "not closed" in table.output
     rows = json.loads(invoke("runs", "--state-dir", state_dir, "--json").output)
     by_id = {r["run_id"]: r for r in rows}
     assert by_id["notes-run"]["receipts"] == 4 and by_id["notes-run"]["events"] == 6
     assert by_id["notes-run"]["closed"] and not by_id["still-open"]["closed"]
+    assert (by_id["notes-run"]["status"], by_id["still-open"]["status"]) == ("closed", "not closed")
 
 
 def test_runs_in_an_empty_state_dir(tmp_path: Path) -> None:
@@ -146,21 +157,37 @@ def test_receipts_lists_calls_with_errors(state_dir: Path) -> None:
 def test_verify_ok_by_id_and_by_path(state_dir: Path) -> None:
     result = invoke("verify", "notes-run", "--state-dir", state_dir)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK notes-run: 4 receipts, 6 events")
+    assert result.output.startswith(
+        "OK notes-run (closed, checkpoint verified): 4 receipts, 6 events"
+    )
     by_path = invoke("verify", state_dir / "runs" / "notes-run", "--json")
     assert by_path.exit_code == 0, by_path.output
     assert json.loads(by_path.output)["ok"] is True
 
 
-def test_verify_of_an_unclosed_run_notes_the_missing_checkpoint(tmp_path: Path) -> None:
+def test_verify_of_an_unclosed_run_fails_until_recover_seals_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_run(tmp_path, "open-run", close=False)
     result = invoke("verify", "open-run", "--state-dir", tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "checkpoint: missing: the run was not closed" in result.output
+    assert "receipts 1-4 verify" in result.output
+    key = tmp_path / "key.pem"
+    key.write_bytes(SIGNER._key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    monkeypatch.setenv("VEI_RECEIPT_KEY", str(key))
+    sealed = invoke("recover", "open-run", "--state-dir", tmp_path)
+    assert sealed.exit_code == 0, sealed.output
+    assert "ended by a crash at receipt 4" in sealed.output
+    result = invoke("verify", "open-run", "--state-dir", tmp_path)
     assert result.exit_code == 0, result.output
-    assert "no checkpoint" in result.output
+    assert "ended by a crash, sealed afterwards" in result.output
+    again = invoke("recover", "open-run", "--state-dir", tmp_path)
+    assert again.exit_code == 1 and "closed already" in again.output
 
 
 def test_verify_fails_naming_the_first_bad_record(state_dir: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "copy"
+    copy = tmp_path / "copy" / "notes-run"  # a copy keeps the run's name
     shutil.copytree(state_dir / "runs" / "notes-run", copy)
     with sqlite3.connect(copy / "events.sqlite") as conn:
         (body,) = conn.execute("SELECT body FROM events WHERE seq = 3").fetchone()
@@ -222,19 +249,22 @@ def test_export_writes_typed_json_lines(state_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
     types = [r["type"] for r in records]
-    assert types == ["manifest"] + ["event"] * 6 + ["receipt"] * 4 + ["checkpoint"]
+    assert types == ["manifest", "genesis"] + ["event"] * 6 + ["receipt"] * 4 + ["checkpoint"]
     assert records[0]["manifest"]["run_id"] == "notes-run"
+    assert records[1]["genesis"]["hash"] == records[8]["receipt"]["prev"]  # receipt 1
     assert [r["event"]["seq"] for r in records if r["type"] == "event"] == [1, 2, 3, 4, 5, 6]
     assert records[-1]["checkpoint"]["size"] == 4
     with_snapshots = invoke("export", "notes-run", "--state-dir", state_dir, "--snapshots")
-    snaps = [json.loads(line) for line in with_snapshots.output.splitlines()][1:3]
+    snaps = [json.loads(line) for line in with_snapshots.output.splitlines()][2:4]
     assert [s["snapshot"]["revision"] for s in snaps] == [0, 6]
 
 
 def test_state_dir_defaults_to_the_vei_state_dir_setting(state_dir: Path) -> None:
     result = CliRunner(env={"VEI_STATE_DIR": str(state_dir)}).invoke(app, ["verify", "notes-run"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK notes-run: 4 receipts, 6 events, 2 snapshots")
+    assert result.output.startswith(
+        "OK notes-run (closed, checkpoint verified): 4 receipts, 6 events, 2 snapshots"
+    )
 
 
 def test_invalid_configuration_exits_2_naming_the_variable(state_dir: Path) -> None:

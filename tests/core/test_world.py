@@ -93,11 +93,13 @@ def test_observe_lists_only_what_others_did_since_last_observe() -> None:
 
 def test_receipts_chain_from_initial_state_hash_and_recompute() -> None:
     world = kv_world()
-    genesis = world.state_hash()
+    seeded = world.state_hash()
     world.call("kv_set", {"key": "a", "value": 1})
     world.call("kv_get", {"key": "a"})
     receipts = list(world.store.receipts())
-    assert receipts[0].body["prev"] == genesis
+    # Receipt 1 chains to the genesis, which binds the run's inputs and the seeded state.
+    assert world.genesis.state_hash == seeded
+    assert receipts[0].body["prev"] == world.genesis.hash
     assert receipts[1].body["prev"] == receipts[0].hash
     assert all(chain_hash(r.body) == r.hash for r in receipts)
     assert world.chain_head == receipts[-1].hash

@@ -66,3 +66,44 @@ def test_sigterm_closes_the_run_with_a_checkpoint(tmp_path: Path) -> None:
             handle.store, handle.manifest, reducer_table(get_twins(handle.manifest["twins"]))
         )
         assert report.ok, report.failure
+
+
+def test_vei_drift_run_is_refused_while_vei_serve_serves_the_run(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vei.cli.drift import app as drift_app
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vei", "serve", "--run-id", "served"],
+        env=clean_env({"VEI_STATE_DIR": str(tmp_path), "VEI_DRIFT_MODE": "light"}),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "0"},
+        },
+    }
+    args = ["run", "served", "--until", "1h", "--state-dir", str(tmp_path)]
+    try:
+        proc.stdin.write(json.dumps(initialize) + "\n")
+        proc.stdin.flush()
+        assert "result" in json.loads(proc.stdout.readline())  # the run exists and is served
+        refused = CliRunner().invoke(drift_app, args)
+        assert refused.exit_code == 2
+        assert "run 'served' is being written by another process" in refused.output
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    allowed = CliRunner().invoke(drift_app, args)
+    assert allowed.exit_code == 0, allowed.output

@@ -22,7 +22,8 @@ from vei.core.state import reducer_table
 from vei.core.twin import Reducer, State, Twin
 from vei.core.world import World
 from vei.receipts.signing import Signer
-from vei.store.rundir import create_run
+from vei.store.base import StateStore
+from vei.store.rundir import create_run, prepare_manifest
 
 RUN_ID = "kv-s7-test"
 SIGNER = Signer.from_seed(bytes(range(32)))
@@ -105,16 +106,24 @@ def manifest_for(run_id: str, signer: Signer) -> dict[str, Any]:
 
 def build_run(state_dir: Path, *, close: bool = True, run_id: str = RUN_ID) -> Path:
     """Persist the ``play`` run under ``state_dir``; returns its run directory."""
-    run_dir, store = create_run(state_dir, run_id, manifest_for(run_id, SIGNER), "fast")
-    world = World(
-        twins=[KV_TWIN],
-        seed=7,
-        store=store,
-        signer=SIGNER,
-        run_id=run_id,
-        seed_data={"kv": {"seeded": "yes"}},
-        snapshot_every=3,
-    )
+    manifest = prepare_manifest(run_id, manifest_for(run_id, SIGNER))
+    worlds: list[World] = []
+
+    def begin(store: StateStore) -> None:
+        world = World(
+            twins=[KV_TWIN],
+            seed=7,
+            store=store,
+            signer=SIGNER,
+            run_id=run_id,
+            seed_data={"kv": {"seeded": "yes"}},
+            snapshot_every=3,
+            manifest=manifest,
+        )
+        worlds.append(world)
+
+    run_dir, store = create_run(state_dir, run_id, manifest, "fast", begin)
+    world = worlds[0]
     play(world)
     if close:
         world.close()

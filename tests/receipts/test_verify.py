@@ -13,6 +13,7 @@ import pytest
 from vei.core.state import reducer_table, state_hash
 from vei.core.twin import Reducer, Twin
 from vei.core.world import World
+from vei.receipts.recover import recover_run
 from vei.receipts.signing import Signer
 from vei.receipts.verify import VerifyReport, replay_run, verify_run
 from vei.store.memory import MemoryStore
@@ -47,15 +48,26 @@ def test_intact_run_verifies(pristine_run: Path, verify: Callable[..., VerifyRep
     assert (report.chain_head, report.state_hash) == (checkpoint.head, checkpoint.state_hash)
 
 
-def test_run_without_checkpoint_verifies_with_a_note(
-    tmp_path: Path, verify: Callable[..., VerifyReport], build_kv_run: Callable[..., Path]
+def test_run_without_checkpoint_fails_until_it_is_sealed_as_crashed(
+    tmp_path: Path,
+    verify: Callable[..., VerifyReport],
+    build_kv_run: Callable[..., Path],
+    kv_signer: Signer,
+    kv_reducers: dict[str, Reducer],
 ) -> None:
-    report = verify(build_kv_run(tmp_path, close=False))
+    run_dir = build_kv_run(tmp_path, close=False)
+    report = verify(run_dir)
+    assert not report.ok and not report.checkpoint
+    assert report.failure is not None
+    assert report.failure.startswith("checkpoint: missing: the run was not closed")
+    assert "receipts 1-10 verify" in report.failure
+    with open_run(run_dir, writer=True) as handle:
+        sealed = recover_run(handle, kv_signer, kv_reducers)
+    assert (sealed.size, sealed.ending) == (10, "crash")
+    report = verify(run_dir)
     assert report.ok, report.failure
-    assert not report.checkpoint
-    assert report.notes == [
-        "no checkpoint: the run was not closed (killed or still running); verified up to receipt 10"
-    ]
+    assert report.status == "crashed"
+    assert any("sealed at receipt 10" in fact for fact in report.proven)
 
 
 def test_memory_store_run_verifies(
@@ -66,10 +78,13 @@ def test_memory_store_run_verifies(
     kv_reducers: dict[str, Reducer],
 ) -> None:
     store = MemoryStore()
-    world = World(twins=[kv_twin], seed=7, store=store, signer=kv_signer, run_id="mem")
+    manifest = kv_manifest("mem", kv_signer)
+    world = World(
+        twins=[kv_twin], seed=7, store=store, signer=kv_signer, run_id="mem", manifest=manifest
+    )
     play_kv(world)
     world.close()
-    report = verify_run(store, kv_manifest("mem", kv_signer), kv_reducers)
+    report = verify_run(store, manifest, kv_reducers)
     assert report.ok, report.failure
     assert report.checkpoint
 
@@ -216,7 +231,8 @@ def test_another_key_fails_the_first_signature(
 ) -> None:
     with open_run(pristine_run) as handle:
         manifest = {**handle.manifest, "public_key": Signer.from_seed(b"\x01" * 32).public_key_hex}
-    assert verify(pristine_run, manifest).failure == "receipt 1: signature does not verify"
+    # The genesis is the first signed record.
+    assert verify(pristine_run, manifest).failure == "genesis: signature does not verify"
 
 
 def test_manifest_without_a_usable_key_is_named(
@@ -235,7 +251,7 @@ def test_receipts_of_another_run_are_named(
     with open_run(pristine_run) as handle:
         manifest = {**handle.manifest, "run_id": "someone-else"}
     assert verify(pristine_run, manifest).failure == (
-        "receipt 1: belongs to run 'kv-s7-test', not 'someone-else'"
+        "manifest: 'run_id' differs from what was signed when the run started (genesis)"
     )
 
 

@@ -11,9 +11,9 @@ import anyio
 
 from vei.agents.run import AgentRun, run_in_process
 from vei.config import Settings, load_settings
-from vei.report.journal import CallJournal
 from vei.scenarios import load_scenario
 from vei.session import Session
+from vei.store.journal import CallJournal
 
 # A plan that touches every lane: browsing, mail, chat (with a PII leak the monitor finds),
 # waiting (NPC replies, drift), failing calls, and a call inside vei_act_and_observe.

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.report.support import long_run, oracle_run
 from vei.core.control import CONTROL_TOOLS
 from vei.core.registry import Registry
-from vei.report.journal import JOURNAL, check_entry, read_journal
+from vei.store.journal import JOURNAL, check_entry, read_journal
 from vei.store.rundir import open_run
 from vei.twins import get_twins
 

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from tests.report.support import long_run, oracle_run
 from vei.cli.main import app
 from vei.report import build_report
-from vei.report.journal import JOURNAL
 from vei.report.run import MATCHES, NOT_RECORDED, run_data
 from vei.scenarios import load_scenario
+from vei.store.journal import JOURNAL
 
 
 def _data(html: str) -> dict:

@@ -100,7 +100,7 @@ def test_create_run_writes_a_sorted_pretty_manifest(tmp_path: Path) -> None:
     assert text == json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     assert {k: manifest[k] for k in MANIFEST} == MANIFEST
     assert manifest["run_id"] == "run-1"
-    assert manifest["manifest_version"] == 1
+    assert manifest["manifest_version"] == 2
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["created_at"])
 
 
@@ -119,13 +119,14 @@ def test_create_run_refuses_a_manifest_naming_another_run(tmp_path: Path) -> Non
 def test_create_run_leaves_no_half_run_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object) -> None:
-        raise OSError("disk full")
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(rundir, "SqliteStore", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(rundir.StateDirError, match="No space left on device"):
         create_run(tmp_path, "run-1", dict(MANIFEST))
     assert not (tmp_path / "runs" / "run-1").exists()
+    assert list((tmp_path / "runs").iterdir()) == []  # nor its hidden staging directory
 
 
 def test_open_run_by_id_or_by_path(tmp_path: Path) -> None:

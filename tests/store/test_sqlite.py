@@ -15,6 +15,7 @@ import pytest
 from vei.core.events import Event
 from vei.core.state import reducer_table
 from vei.receipts.chain import Receipt, ReceiptChain
+from vei.receipts.recover import recover_run
 from vei.receipts.signing import Signer
 from vei.receipts.verify import verify_run
 from vei.store.rundir import open_run
@@ -126,7 +127,7 @@ WRITER = textwrap.dedent(
     from vei.core.registry import ToolArgs, ToolSpec
     from vei.core.world import World
     from vei.receipts.signing import Signer
-    from vei.store.rundir import create_run
+    from vei.store.rundir import create_run, prepare_manifest
 
     class NoteArgs(ToolArgs):
         text: str
@@ -137,10 +138,13 @@ WRITER = textwrap.dedent(
 
     tool = ToolSpec("note_add", "Add a note.", NoteArgs, "write", add, latency_ms=3)
     signer = Signer.from_seed(bytes(32))
-    manifest = {"twins": [], "public_key": signer.public_key_hex}
-    _, store = create_run(Path(sys.argv[1]), "killed", manifest, sys.argv[2])
-    world = World(twins=[], seed=1, store=store, signer=signer, run_id="killed",
-                  extra_tools=[tool], snapshot_every=7)
+    manifest = prepare_manifest("killed", {"twins": [], "public_key": signer.public_key_hex})
+    worlds = []
+    def begin(store):
+        worlds.append(World(twins=[], seed=1, store=store, signer=signer, run_id="killed",
+                            extra_tools=[tool], snapshot_every=7, manifest=manifest))
+    create_run(Path(sys.argv[1]), "killed", manifest, sys.argv[2], begin)
+    world = worlds[0]
     n = 0
     while True:
         n += 1
@@ -176,10 +180,15 @@ def test_run_killed_with_sigkill_keeps_every_acknowledged_call(
     with open_run("killed", tmp_path) as handle:
         assert handle.store.counts()["receipts"] >= acknowledged
         report = verify_run(handle.store, handle.manifest, reducer_table([]))
+    # Unclosed: proven up to its last receipt, and failing until sealed as a crash.
+    assert not report.ok and report.receipts >= acknowledged
+    assert report.failure is not None and report.failure.startswith("checkpoint: missing")
+    with open_run("killed", tmp_path, writer=True) as handle:
+        recover_run(handle, Signer.from_seed(bytes(32)), reducer_table([]))
+    with open_run("killed", tmp_path) as handle:
+        report = verify_run(handle.store, handle.manifest, reducer_table([]))
     assert report.ok, report.failure
-    assert report.receipts >= acknowledged
-    assert not report.checkpoint
-    assert any("no checkpoint" in note for note in report.notes)
+    assert report.status == "crashed" and report.receipts >= acknowledged
 
 
 def test_reading_sees_one_moment_while_another_connection_writes(tmp_path: Path) -> None:

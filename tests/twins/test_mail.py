@@ -212,7 +212,8 @@ def test_recipient_schema_lists_a_string_or_a_list_of_strings() -> None:
         prop = specs[tool].schema["properties"][arg]
         kinds = [option["type"] for option in prop["anyOf"]]
         assert kinds == ["string", "array"], (tool, arg)
-        assert prop["anyOf"][1]["items"] == {"type": "string"}
+        assert prop["anyOf"][1]["items"]["type"] == "string"
+        assert prop["anyOf"][1]["items"]["maxLength"] > 0  # every string is bounded
         assert "commas" in prop["description"] and "<ann@company.example>" in prop["description"]
     assert specs["mail_compose"].schema["required"] == ["to", "subject", "body"]
 

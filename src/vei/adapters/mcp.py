@@ -1,7 +1,7 @@
 """The MCP adapter: a low-level ``mcp`` 2.x Server whose tools are the registry's tools.
 
-Transports only move messages; every call goes through ``Session.call`` and, for a run
-kept in a state dir, into its call journal (``vei.report.journal``). A result carries
+Transports only move messages; every call goes through ``Session.call`` (which journals
+it, for a run kept in a state dir: ``vei.store.journal``). A result carries
 the tool's structured content, the same JSON as text for clients that only read text, and
 the receipt under ``_meta["io.vei/receipt"]``. An unknown tool is a JSON-RPC
 invalid-params error; every other failure is an ``isError`` result in the one error shape.
@@ -22,7 +22,8 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from typing import Any, cast
 
@@ -31,19 +32,23 @@ import mcp_types as types
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
+from pydantic import ValidationError
 
 from vei import __version__
 from vei.core.errors import UnknownToolError
-from vei.core.registry import ToolSpec
+from vei.core.registry import Registry, ToolSpec
 from vei.core.world import WorldBrokenError
-from vei.report.journal import CallJournal
 from vei.session import Session
 
 RECEIPT_META_KEY = "io.vei/receipt"
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
-# Longest accepted JSON-RPC line over stdio (the SDK's own transport has no limit either).
-MAX_LINE_BYTES = 1 << 30
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+# Longest accepted JSON-RPC message (a stdio line, an HTTP request body): far above any real
+# tool call (the largest string argument is 20,000 characters), far below harm.
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+MAX_LINE_BYTES = MAX_MESSAGE_BYTES
 
 log = logging.getLogger("vei.mcp")
 
@@ -72,35 +77,55 @@ def mcp_tool(spec: ToolSpec) -> types.Tool:
 def build_server(session: Session) -> Server[Any]:
     """A low-level MCP server bound to ``session``."""
 
+    async def current(ctx: ServerRequestContext[Any]) -> Session:
+        return session
+
+    return build_session_server(current, task=session.world.meta.get("task"))
+
+
+# How a request finds its session: one fixed session (stdio), or one per MCP session (HTTP).
+SessionLookup = Callable[[ServerRequestContext[Any]], Awaitable[Session]]
+
+
+def build_session_server(
+    lookup: SessionLookup, *, task: str | None = None, in_thread: bool = False
+) -> Server[Any]:
+    """A low-level MCP server whose requests go to the Session ``lookup`` finds for them.
+
+    ``in_thread`` runs each call on a worker thread, so that one session's durable commit
+    (an fsync) does not hold up the others sharing the event loop.
+    """
     # The list is built once per world's registry: vei_reset may start a scenario with other
     # apps, and the list must then describe the new world.
-    cache: dict[str, Any] = {"registry": None, "result": None}
-    journal = CallJournal(session.settings.state_dir)
+    lists: weakref.WeakKeyDictionary[Registry, types.ListToolsResult] = weakref.WeakKeyDictionary()
 
-    def tool_list() -> types.ListToolsResult:
+    def tool_list(session: Session) -> types.ListToolsResult:
         registry = session.world.registry
-        if cache["registry"] is not registry:
-            cache["result"] = types.ListToolsResult(tools=[mcp_tool(s) for s in registry])
-            cache["registry"] = registry
-        result: types.ListToolsResult = cache["result"]
+        result = lists.get(registry)
+        if result is None:
+            result = types.ListToolsResult(tools=[mcp_tool(s) for s in registry])
+            lists[registry] = result
         return result
 
     async def on_list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return tool_list()
+        return tool_list(await lookup(ctx))
 
     async def on_call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
+        session = await lookup(ctx)
         arguments = params.arguments or {}
         try:
-            outcome = session.call(params.name, arguments)
+            if in_thread:
+                outcome = await anyio.to_thread.run_sync(session.call, params.name, arguments)
+            else:
+                outcome = session.call(params.name, arguments)
         except UnknownToolError as exc:
             raise MCPError(INVALID_PARAMS, str(exc)) from None
         except WorldBrokenError as exc:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
-        journal.record(outcome, arguments)
         text = _TEXT.encode(outcome.result)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=text)],
@@ -109,7 +134,6 @@ def build_server(session: Session) -> Server[Any]:
             _meta={RECEIPT_META_KEY: outcome.receipt.to_dict()},
         )
 
-    task = session.world.meta.get("task")
     return Server(
         "vei",
         version=__version__,
@@ -180,19 +204,77 @@ def _pipes_on_asyncio() -> bool:
 
 
 class _PipeLines:
-    """The async line iterator the SDK's stdio_server reads requests from."""
+    """The async line iterator the SDK's stdio_server reads requests from.
 
-    def __init__(self, reader: asyncio.StreamReader) -> None:
+    A line the SDK could not decode (too long, not JSON, not JSON-RPC, a lone surrogate
+    escape) would get no answer at all, so such a line is answered here with a JSON-RPC
+    error (the request's id when it can be read, else null) and not passed on.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: _PipeWriter) -> None:
         self._reader = reader
+        self._writer = writer
 
     def __aiter__(self) -> _PipeLines:
         return self
 
     async def __anext__(self) -> str:
-        line = await self._reader.readline()
-        if not line:
-            raise StopAsyncIteration
-        return line.decode("utf-8", errors="replace")
+        while True:
+            try:
+                raw = await self._reader.readuntil(b"\n")
+            except asyncio.IncompleteReadError as end:
+                if not end.partial:
+                    raise StopAsyncIteration from None
+                raw = end.partial
+            except asyncio.LimitOverrunError:
+                await self._skip_line()
+                await self._refuse(
+                    None, INVALID_REQUEST, f"message too large (over {MAX_LINE_BYTES} bytes)"
+                )
+                continue
+            line = raw.decode("utf-8", errors="replace")
+            if not line.strip():
+                continue
+            problem = _undecodable(line)
+            if problem is None:
+                return line
+            await self._refuse(*problem)
+
+    async def _skip_line(self) -> None:
+        # Drop the rest of an oversized line in bounded chunks, keeping what follows it.
+        while True:
+            try:
+                await self._reader.readuntil(b"\n")
+                return
+            except asyncio.LimitOverrunError as over:
+                # ``consumed`` stops before any newline, so the next line stays intact.
+                await self._reader.readexactly(max(over.consumed, 1))
+            except asyncio.IncompleteReadError:
+                return
+
+    async def _refuse(self, request_id: Any, code: int, message: str) -> None:
+        reply = {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+        await self._writer.write(json.dumps(reply) + "\n")
+        await self._writer.flush()
+
+
+def _undecodable(line: str) -> tuple[Any, int, str] | None:
+    """None when the SDK can decode ``line``; else (request id or None, code, message)."""
+    try:
+        types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+    except ValidationError as exc:
+        try:
+            loose = json.loads(line)
+        except ValueError:
+            loose = None
+        request_id = loose.get("id") if isinstance(loose, dict) else None
+        if not isinstance(request_id, (str, int)) or isinstance(request_id, bool):
+            request_id = None
+        first = exc.errors(include_url=False)[0]
+        if first["type"] == "json_invalid":  # includes a lone surrogate escape
+            return request_id, PARSE_ERROR, f"parse error: {first['msg']}"
+        return request_id, INVALID_REQUEST, "invalid request: not a JSON-RPC 2.0 message"
+    return None
 
 
 class _PipeWriter:
@@ -232,10 +314,10 @@ async def _pipe_stdio() -> AsyncIterator[Any]:
             asyncio.streams.FlowControlMixin, os.fdopen(wire_out, "wb", buffering=0)
         )
         transports.append(write_transport)
-        writer = asyncio.StreamWriter(write_transport, protocol, None, loop)
+        writer = _PipeWriter(asyncio.StreamWriter(write_transport, protocol, None, loop))
         async with stdio_server(
-            stdin=cast("anyio.AsyncFile[str]", _PipeLines(reader)),
-            stdout=cast("anyio.AsyncFile[str]", _PipeWriter(writer)),
+            stdin=cast("anyio.AsyncFile[str]", _PipeLines(reader, writer)),
+            stdout=cast("anyio.AsyncFile[str]", writer),
         ) as streams:
             yield streams
     finally:

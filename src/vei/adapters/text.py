@@ -25,7 +25,6 @@ from typing import Any, Literal
 from vei.config import load_settings
 from vei.core.errors import UnknownToolError, VeiError
 from vei.core.world import CallOutcome
-from vei.report.journal import CallJournal
 from vei.scoring.report import score
 from vei.session import Session
 
@@ -129,7 +128,6 @@ class TextEnv:
         self.reward_mode = reward
         self.violation_penalty = float(violation_penalty)
         self.session: Session | None = None
-        self._journal = CallJournal(self.settings.state_dir)
         self._steps = 0
         self._met = 0
         self._total = 0
@@ -236,7 +234,6 @@ class TextEnv:
             outcome = session.call(tool, args)
         except UnknownToolError as exc:
             return tool, VeiError("core.unknown_tool", str(exc)).to_dict(), None
-        self._journal.record(outcome, args)
         return tool, outcome.result, outcome
 
     @property

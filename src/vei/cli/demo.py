@@ -19,7 +19,7 @@ from vei.cli.main import app, settings_or_exit
 @app.command()
 def demo(
     scenario: Annotated[str | None, typer.Option(help="Scenario (default procurement).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Master seed.")] = None,
+    seed: Annotated[str | None, typer.Option(help="Master seed.")] = None,
     state_dir: Annotated[
         Path | None, typer.Option(help="Where to persist the run (default ./vei-runs).")
     ] = None,
@@ -54,7 +54,7 @@ def demo(
     with open_run(run_id, settings.state_dir) as handle:
         reducers = load_reducers(handle.manifest)
         with console.status("verifying receipts and replaying the log…"):
-            verified = verify_run(handle.store, handle.manifest, reducers)
+            verified = verify_run(handle.store, handle.manifest, reducers, run_dir=handle.run_dir)
         if not verified.ok:
             console.print(f"[red]✗ verification failed:[/] {verified.failure}")
             raise typer.Exit(1)

@@ -74,8 +74,8 @@ def plan(
         str | None, typer.Option(help="light | fast | aggressive (default: VEI_DRIFT_MODE).")
     ] = None,
     rate: Annotated[float, typer.Option(help="Multiply activity by this factor.", min=0.001)] = 1.0,
-    seed: Annotated[int | None, typer.Option(help="Master seed (VEI_SEED).")] = None,
-    drift_seed: Annotated[int | None, typer.Option(help="Drift seed (VEI_DRIFT_SEED).")] = None,
+    seed: Annotated[str | None, typer.Option(help="Master seed (VEI_SEED).")] = None,
+    drift_seed: Annotated[str | None, typer.Option(help="Drift seed (VEI_DRIFT_SEED).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the deterministic drift schedule a world of SCENARIO gets in MODE."""

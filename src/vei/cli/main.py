@@ -31,28 +31,76 @@ def settings_or_exit(overrides: dict[str, Any]) -> Settings:
 @app.command()
 def serve(
     scenario: Annotated[str | None, typer.Option(help="Scenario to load (VEI_SCENARIO).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Master seed (VEI_SEED).")] = None,
+    seed: Annotated[str | None, typer.Option(help="Master seed (VEI_SEED).")] = None,
     state_dir: Annotated[
         Path | None, typer.Option(help="Persist runs here (VEI_STATE_DIR); default in memory.")
     ] = None,
     run_id: Annotated[
         str | None, typer.Option(help="Name of the run (default: generated).")
     ] = None,
+    transport: Annotated[
+        str, typer.Option(help="stdio (default) or http (streamable HTTP at /mcp).")
+    ] = "stdio",
+    host: Annotated[str, typer.Option(help="HTTP: address to bind (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="HTTP: port (0 picks a free one).", min=0)] = 8765,
+    max_sessions: Annotated[
+        int, typer.Option(help="HTTP: most MCP sessions (worlds) open at once.", min=1)
+    ] = 64,
 ) -> None:
-    """Serve the world over MCP on stdin/stdout (point your MCP client at this command)."""
+    """Serve the world over MCP: on stdin/stdout (point your MCP client at this command), or
+    over streamable HTTP with --transport http (a bearer token is required)."""
     settings = settings_or_exit({"scenario": scenario, "seed": seed, "state_dir": state_dir})
+    if transport not in ("stdio", "http"):
+        typer.echo(
+            f"vei: --transport {transport!r} is not allowed (allowed: stdio | http)", err=True
+        )
+        raise typer.Exit(2)
+    if transport == "http":
+        if run_id is not None:
+            typer.echo("vei: --run-id names one run; over HTTP every session has its own", err=True)
+            raise typer.Exit(2)
+        from vei.cli.serve_http import serve_http_or_exit
+
+        serve_http_or_exit(settings, host, port, max_sessions)
+        return
     from vei.adapters.mcp import serve_stdio
+    from vei.core.world import WorldBrokenError
+
+    session = open_session_or_exit(settings, run_id)
+    if session.run_dir is not None:
+        print(f"vei: run {session.world.run_id} in {session.run_dir}", file=sys.stderr)
+    try:
+        anyio.run(serve_stdio, session)
+    except WorldBrokenError as exc:
+        fail_closing(session.world.run_id, session.world.chain.count, exc)
+    if session.world.broken:  # its store failed while serving: nothing was signed at close
+        fail_closing(session.world.run_id, session.world.chain.count, "its store failed earlier")
+
+
+def open_session_or_exit(settings: Settings, run_id: str | None) -> Any:
+    """A Session, or one line naming the problem and exit 2 (never a traceback)."""
     from vei.scenarios import UnknownScenarioError
     from vei.session import Session
 
     try:
-        session = Session(settings, run_id=run_id)
-    except (UnknownScenarioError, ValueError) as exc:
+        return Session(settings, run_id=run_id)
+    except (UnknownScenarioError, ValueError, LookupError, OSError, RuntimeError) as exc:
+        # Run id taken or unsafe, state dir unusable, key unreadable, run locked, ...
         typer.echo(f"vei: {exc}", err=True)
         raise typer.Exit(2) from None
-    if session.run_dir is not None:
-        print(f"vei: run {session.world.run_id} in {session.run_dir}", file=sys.stderr)
-    anyio.run(serve_stdio, session)
+
+
+def fail_closing(run: str, receipts: int, exc: Exception | str) -> None:
+    """Report a run that could not be closed (its store failed) and exit 2."""
+    typer.echo(
+        f"vei: run {run} could not be closed: {exc}. It is recorded up to its last committed "
+        f"call (at most receipt {receipts}); once the disk has room, `vei-state recover {run}` "
+        "seals it",
+        err=True,
+    )
+    raise typer.Exit(2)
 
 
 @app.command()

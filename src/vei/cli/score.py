@@ -15,7 +15,7 @@ from rich.table import Table
 
 from vei.money import format_money
 from vei.scoring.efficiency import Reference
-from vei.scoring.report import ScoreReport, score_store
+from vei.scoring.report import ScoreReport, UnverifiedRunError, score_store
 
 app = typer.Typer(
     name="vei-score", add_completion=False, help="Score a VEI run against its scenario."
@@ -144,7 +144,8 @@ def main(
         ),
     ] = None,
 ) -> None:
-    """Score RUN; exit 0 on success, 1 if the task was not achieved, 2 if RUN is unusable."""
+    """Score RUN; exit 0 on success, 1 if the task was not achieved, 2 if RUN is unusable
+    (not found, or it does not verify: `vei-state verify RUN` says why)."""
     from vei.cli.state import _open, load_reducers
 
     baseline = None
@@ -159,7 +160,26 @@ def main(
             typer.echo(f"vei-score: run {run} has no scenario in its manifest", err=True)
             raise typer.Exit(2)
         reducers = load_reducers(handle.manifest)
-        report = score_store(handle.store, handle.manifest, reducers, baseline)
+        try:
+            report = score_store(
+                handle.store,
+                handle.manifest,
+                reducers,
+                baseline,
+                run_dir=handle.run_dir,
+                require_verified=True,
+            )
+        except UnverifiedRunError as exc:
+            # The verdict is only as good as the record: an edited manifest (another seed,
+            # fewer criteria) would otherwise score as whatever the editor wanted.
+            if as_json:
+                typer.echo(json.dumps({"run": run, "verified": False, "failure": str(exc)}))
+            typer.echo(
+                f"vei-score: run {run} does not verify, so it is not scored: {exc} "
+                f"(vei-state verify {run})",
+                err=True,
+            )
+            raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True))
     else:

@@ -9,6 +9,7 @@ be found (or invalid configuration) exits 2.
 ``type`` field and the record under the key of the same name:
 
 - ``{"manifest": {...}, "type": "manifest"}``: first line, the run's manifest;
+- ``{"genesis": {...}, "type": "genesis"}``: the signed genesis record (the run's inputs);
 - ``{"snapshot": {...}, "type": "snapshot"}``: with ``--snapshots`` only, oldest first
   (revision, t_ms, receipt_count, chain_head, state_hash, state);
 - ``{"event": {...}, "type": "event"}``: every event in seq order, exactly as stored;
@@ -137,7 +138,7 @@ def runs(state_dir: StateDir = None, as_json: AsJson = False) -> None:
     # run ids are what users copy into the next command: never fold them
     table.columns[0].min_width = max(len(s.run_id) for s in found)
     for s in found:
-        status = f"damaged: {s.problem}" if s.problem else ("closed" if s.closed else "open")
+        status = f"damaged: {s.problem}" if s.problem else s.status
         m = s.manifest
         table.add_row(
             s.run_id,
@@ -176,7 +177,12 @@ def show(run: Run, state_dir: StateDir = None, as_json: AsJson = False) -> None:
     for key in ("events", "receipts", "snapshots"):
         table.add_row(key, str(info[key]))
     table.add_row("chain_head", str(info["chain_head"] or "-"))
-    closed = "none (the run was not closed)" if checkpoint is None else "signed, at close"
+    if checkpoint is None:
+        closed = "none (the run was not closed)"
+    elif checkpoint.ending == "crash":
+        closed = "signed, sealed after its writer stopped (vei-state recover)"
+    else:
+        closed = "signed, at close"
     table.add_row("checkpoint", closed)
     _console().print(table)
 
@@ -245,19 +251,46 @@ def receipts(
     _console().print(table)
 
 
-@app.command()
-def verify(run: Run, state_dir: StateDir = None, as_json: AsJson = False) -> None:
-    """Check the receipt chain, every signature and the replayed state hashes.
+PublicKey = Annotated[
+    str | None,
+    typer.Option(
+        "--public-key",
+        metavar="KEY",
+        help="Pin the key: hex Ed25519 public key, or a PEM key file (public or private).",
+    ),
+]
 
-    Exits 1 naming the first bad record.
-    A run that was never closed has no checkpoint: that is a note, not a failure.
+
+@app.command()
+def verify(
+    run: Run, state_dir: StateDir = None, as_json: AsJson = False, public_key: PublicKey = None
+) -> None:
+    """Check the signed inputs, the receipt chain, every signature and the replayed state
+    hashes, and say what that proves.
+
+    Exits 1 naming the first bad record. A run without a checkpoint fails (it was not
+    closed) unless a live process is still writing it; `vei-state recover` seals a run
+    whose writer crashed.
     """
+    pinned = None
+    if public_key is not None:
+        from vei.receipts.signing import SigningKeyError, read_public_key
+
+        try:
+            pinned = read_public_key(public_key)
+        except SigningKeyError as exc:
+            raise _fail(f"--public-key: {exc}") from None
     with _open(run, state_dir) as handle:
-        report = verify_run(handle.store, handle.manifest, load_reducers(handle.manifest))
+        report = verify_run(
+            handle.store,
+            handle.manifest,
+            load_reducers(handle.manifest),
+            run_dir=handle.run_dir,
+            public_key=pinned,
+        )
     if as_json:
         _print_json(report.to_dict())
     elif report.ok:
-        closed = "checkpoint verified" if report.checkpoint else "no checkpoint"
         counts = ", ".join(
             _count(n, what)
             for n, what in (
@@ -266,15 +299,75 @@ def verify(run: Run, state_dir: StateDir = None, as_json: AsJson = False) -> Non
                 (report.snapshots, "snapshot"),
             )
         )
-        typer.echo(f"OK {report.run_id}: {counts}, {closed}")
+        typer.echo(f"OK {report.run_id} ({_STATUS[report.status]}): {counts}")
         typer.echo(f"chain head {report.chain_head}")
         typer.echo(f"state hash {report.state_hash}")
+        typer.echo(f"public key {report.public_key}{' (pinned)' if report.key_pinned else ''}")
+        typer.echo("proven:")
+        for fact in report.proven:
+            typer.echo(f"  - {fact}")
         for note in report.notes:
             typer.echo(f"note: {note}")
     else:
         typer.echo(f"FAILED {report.run_id}: {report.failure}")
+        for fact in report.proven:
+            typer.echo(f"  - {fact}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+_STATUS = {
+    "closed": "closed, checkpoint verified",
+    "crashed": "ended by a crash, sealed afterwards",
+    "open": "still being written",
+    "failed": "failed",
+}
+
+
+@app.command()
+def recover(run: Run, state_dir: StateDir = None) -> None:
+    """Seal a run whose writer stopped without closing it (killed, crashed, or its disk was
+    full): verify the log as it is on disk and sign a checkpoint with ending "crash".
+
+    Needs the run's signing key (the state dir's key, or VEI_RECEIPT_KEY). Exits 1 if the
+    run does not verify or is closed already, 2 if it is being written or cannot be found.
+    """
+    from vei.receipts.recover import RecoverError, recover_run
+    from vei.store.lock import RunLockedError
+
+    if is_safe_run_id(run) and state_dir is None:
+        state_dir = default_state_dir()
+    try:
+        handle = open_run(run, state_dir, writer=True)
+    except (RunNotFoundError, RunLockedError) as exc:
+        raise _fail(str(exc)) from None
+    with handle:
+        signer = _run_signer(handle)
+        try:
+            checkpoint = recover_run(handle, signer, load_reducers(handle.manifest))
+        except RecoverError as exc:
+            raise _fail(str(exc), 1) from None
+    typer.echo(
+        f"sealed {handle.run_id} as ended by a crash at receipt {checkpoint.size} "
+        f"(revision {checkpoint.revision}); `vei-state verify {handle.run_id}` now passes"
+    )
+
+
+def _run_signer(handle: RunHandle) -> Any:
+    from vei.config import ConfigError, load_settings
+    from vei.receipts.signing import SigningKeyError, load_signer
+
+    try:
+        key = load_settings().receipt_key
+    except ConfigError as exc:
+        raise _fail(f"invalid configuration: {exc}") from None
+    path = key if key is not None else handle.run_dir.parent.parent / "receipt-key.pem"
+    try:
+        return load_signer(path)
+    except SigningKeyError as exc:
+        raise _fail(
+            f"{exc} (the run's key: the state dir's receipt-key.pem or VEI_RECEIPT_KEY)"
+        ) from None
 
 
 @app.command()
@@ -319,10 +412,12 @@ def export(
     state_dir: StateDir = None,
     snapshots: Annotated[bool, typer.Option("--snapshots", help="Include snapshots.")] = False,
 ) -> None:
-    """Write the run as JSON Lines: manifest, snapshots (optional), events, receipts, checkpoint.
+    """Write the run as JSON Lines: manifest, genesis, snapshots (optional), events,
+    receipts, checkpoint.
 
     Each line is one object with a "type" field and the record under the key of that name:
-    manifest (first), snapshot (with --snapshots), event, receipt, checkpoint (if closed).
+    manifest (first), genesis, snapshot (with --snapshots), event, receipt, checkpoint (if
+    closed).
     Events and receipts are written exactly as stored.
     """
     out = sys.stdout
@@ -330,6 +425,9 @@ def export(
         store = handle.store
         manifest = json.dumps(handle.manifest, sort_keys=True, separators=(",", ":"))
         out.write(f'{{"manifest":{manifest},"type":"manifest"}}\n')
+        genesis = store.genesis()
+        if genesis is not None:
+            out.write(canonical_json({"genesis": vars(genesis), "type": "genesis"}) + "\n")
         if snapshots:
             for snapshot in store.snapshots():
                 out.write(canonical_json({"snapshot": vars(snapshot), "type": "snapshot"}))

@@ -8,6 +8,7 @@ ERROR_CODES: dict[str, str] = {
     "core.unknown_tool": "A tool named inside vei_act_and_observe or vei_help (or by an action of the Gymnasium or text interface) does not exist.",
     "core.invalid_action": 'An action of the Gymnasium or text interface is not a tool call {"tool": NAME, "args": {...}} (or names vei_reset, which reset() replaces); nothing was called.',
     "core.unknown_scenario": "vei_reset named a scenario that is not in the configured pack.",
+    "core.reset_failed": "vei_reset could not start the new run (for example the state dir is not writable); the current run goes on unchanged.",
     "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
     "core.idempotency_conflict": "The idempotency_key was already used for a different tool or different arguments.",
     "core.internal_error": "The tool failed unexpectedly; nothing changed. Please report it with the receipt.",

@@ -23,12 +23,19 @@ ToolKind = Literal["read", "write", "control"]
 Result = dict[str, Any]
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*_[a-z0-9_]+$")
+# Longest string any tool argument takes unless its field declares its own max_length (it
+# shows as maxLength in every schema): no input is unbounded.
+DEFAULT_MAX_STRING = 10_000
 
 
 class ToolArgs(BaseModel):
-    """Base class of every tool's argument model: unknown fields are an error."""
+    """Base class of every tool's argument model: unknown fields are an error, and every
+    string (list items and dict keys too) is at most DEFAULT_MAX_STRING characters unless
+    its field says otherwise."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, str_max_length=DEFAULT_MAX_STRING
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ receipt. One lock serialises calls; the log decides the order.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
@@ -37,6 +38,7 @@ from vei.core.state import (
 )
 from vei.core.twin import Reactor, Twin
 from vei.receipts.chain import Receipt, ReceiptChain
+from vei.receipts.genesis import Genesis
 from vei.receipts.signing import Signer
 from vei.store.base import Checkpoint, Snapshot, StateStore
 
@@ -89,7 +91,12 @@ class World:
         middleware: Sequence[Middleware] = (),
         snapshot_every: int = 1_000,
         meta: Mapping[str, Any] | None = None,
+        manifest: Mapping[str, Any] | None = None,
+        record_start: bool = True,
     ) -> None:
+        """``manifest`` is the run's manifest (its inputs enter the genesis record that
+        receipt 1 chains to); ``record_start=False`` (reopening a stored run) computes the
+        genesis and the seeded state without writing them again."""
         from vei.core.control import CONTROL_TOOLS
 
         self.twins = tuple(twins)
@@ -129,9 +136,18 @@ class World:
         self._closed = False
         self._parsed_args: dict[tuple[str, tuple[Any, ...]], tuple[Any, str]] = {}
         seeded = canonical_json(self.state)
-        # The chain starts from the initial state's hash, binding the seeded world to it.
-        self.chain = ReceiptChain(run_id, signer, head=digest_text(seeded))
-        self.store.save_snapshot(self._snapshot(seeded))
+        # The chain starts from the genesis: the run's inputs and the seeded state's hash.
+        self.genesis = Genesis.create(
+            manifest or {},
+            run=run_id,
+            state_hash=digest_text(seeded),
+            snapshot_every=snapshot_every,
+            signer=signer,
+        )
+        self.chain = ReceiptChain(run_id, signer, head=self.genesis.hash)
+        if record_start:
+            self.store.write_genesis(self.genesis)
+            self.store.save_snapshot(self._snapshot(seeded))
 
     # ------------------------------------------------------------------ public API
 
@@ -165,29 +181,53 @@ class World:
         )
         return [{"due_ms": due, "kind": v["kind"], "actor": v["actor"]} for due, _, v in items]
 
-    def close(self) -> Checkpoint:
-        """Snapshot, sign and store the checkpoint, and close the store."""
+    @property
+    def broken(self) -> bool:
+        """True once the store failed: memory may be ahead of disk, and calls are refused."""
+        return self._broken
+
+    def close(self) -> Checkpoint | None:
+        """Snapshot, sign and store the checkpoint, and close the store.
+
+        A world whose store failed signs nothing (its memory may hold what the disk does
+        not): the store is closed and None returned; the run stays unclosed, recorded up
+        to its last committed call, and ``vei-state recover`` can seal it later.
+        """
         with self._lock:
             if self._closed:
                 raise RuntimeError("this world's run is already closed")
-            final = self._snapshot()
-            current = final.state_hash
-            self.store.save_snapshot(final)
-            unsigned = Checkpoint(
-                run=self.run_id,
-                size=self.chain.count,
-                head=self.chain.head,
-                revision=self.revision,
-                t_ms=self.clock_ms,
-                state_hash=current,
-                signature="",
-            )
-            message = canonical_json(unsigned.signed_fields()).encode("ascii")
-            checkpoint = replace(unsigned, signature=self.chain.signer.sign(message))
-            self.store.write_checkpoint(checkpoint)
-            self.store.close()
-            self._closed = True
-            return checkpoint
+            if self._broken:
+                self._closed = True
+                with contextlib.suppress(Exception):
+                    self.store.close()
+                return None
+            try:
+                return self._close()
+            except Exception as exc:
+                self._broken = True
+                self._closed = True
+                with contextlib.suppress(Exception):
+                    self.store.close()
+                raise WorldBrokenError(f"closing the run failed: {exc}") from exc
+
+    def _close(self) -> Checkpoint:
+        final = self._snapshot()
+        self.store.save_snapshot(final)
+        unsigned = Checkpoint(
+            run=self.run_id,
+            size=self.chain.count,
+            head=self.chain.head,
+            revision=self.revision,
+            t_ms=self.clock_ms,
+            state_hash=final.state_hash,
+            signature="",
+        )
+        message = canonical_json(unsigned.signed_fields()).encode("ascii")
+        checkpoint = replace(unsigned, signature=self.chain.signer.sign(message))
+        self.store.write_checkpoint(checkpoint)
+        self.store.close()
+        self._closed = True
+        return checkpoint
 
     # ----------------------------------------------------------- used by control tools
 
@@ -309,7 +349,7 @@ class World:
                 "fault": call.fault,
             }
         )
-        self._commit(events, receipt)
+        self._commit(events, receipt, rev0)
         return CallOutcome(error is None, shown, receipt, events)
 
     def _execute(self, call: CallInfo, key: str | None) -> tuple[dict[str, Any], VeiError | None]:
@@ -390,7 +430,7 @@ class World:
                 "fault": fault,
             }
         )
-        self._commit((), receipt)
+        self._commit((), receipt, self.revision)
         return CallOutcome(False, error, receipt, ())
 
     def _apply(self, ctx: CallContext) -> list[Event]:
@@ -431,11 +471,14 @@ class World:
         self.recent.extend(applied)
         return applied
 
-    def _commit(self, events: tuple[Event, ...], receipt: Receipt) -> None:
+    def _commit(self, events: tuple[Event, ...], receipt: Receipt, rev_before: int) -> None:
+        # A snapshot whenever a call crosses a multiple of snapshot_every: a function of the
+        # receipts alone, so verify knows which snapshots must exist; it is committed with
+        # the call, so a crash can never leave one out.
+        every = self.snapshot_every
+        snapshot = self._snapshot() if self.revision // every > rev_before // every else None
         try:
-            self.store.append(events, receipt)
-            if self.revision - self._last_snapshot >= self.snapshot_every:
-                self.store.save_snapshot(self._snapshot())
+            self.store.append(events, receipt, snapshot)
         except Exception as exc:
             self._broken = True
             raise WorldBrokenError(f"store commit failed: {exc}") from exc
@@ -444,7 +487,6 @@ class World:
         # One canonical encoding gives both the state hash and the snapshot's private copy.
         if text is None:
             text = canonical_json(self.state)
-        self._last_snapshot = self.revision
         return Snapshot(
             revision=self.revision,
             t_ms=self.clock_ms,
@@ -473,7 +515,6 @@ class World:
                 self.clock_ms = max(self.clock_ms, last.body["t_ms"] + last.body["latency_ms"])
             self._heap = [(v["due_ms"], int(k)) for k, v in self.state["core"]["pending"].items()]
             heapq.heapify(self._heap)
-            self._last_snapshot = snapshot.revision
 
 
 def _args_key(tool: str, args: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]] | None:

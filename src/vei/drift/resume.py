@@ -54,13 +54,14 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
     from vei.receipts.signing import load_or_create_signer, load_signer
     from vei.scenarios import ScenarioError, parse_scenario
     from vei.session import Session
+    from vei.store.lock import RunLockedError
     from vei.store.rundir import RunNotFoundError, open_run
     from vei.twins import get_twins
 
     state_dir = local.state_dir if local.state_dir is not None else Path("vei-runs")
     try:
-        handle = open_run(ref, state_dir)
-    except RunNotFoundError as exc:
+        handle = open_run(ref, state_dir, writer=True)
+    except (RunNotFoundError, RunLockedError) as exc:
         raise ResumeError(str(exc)) from None
     try:
         manifest = handle.manifest
@@ -68,6 +69,11 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
             raise ResumeError(
                 f"run {handle.run_id} was started with VEI_DRIFT_MODE=off; drift applies only "
                 "to runs started with drift (light, fast or aggressive)"
+            )
+        if handle.store.checkpoint() is None:
+            raise ResumeError(
+                f"run {handle.run_id} was not closed (its writer stopped without closing it); "
+                f"`vei-state recover {handle.run_id}` seals it, then it can go on"
             )
         settings = settings_from_manifest(manifest, local)
         try:
@@ -87,9 +93,15 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
         if names != manifest["twins"]:
             raise ResumeError(f"this VEI builds twins {names}, the run has {manifest['twins']}")
         twins = bind_actor_backend(get_twins(names), settings)
-        genesis = handle.store.latest_snapshot(at_or_before=0)
-        if genesis is None or genesis.state_hash != state_hash(initial_state(twins, seed_data)):
+        initial = handle.store.latest_snapshot(at_or_before=0)
+        if initial is None or initial.state_hash != state_hash(initial_state(twins, seed_data)):
             raise ResumeError("the rebuilt initial state does not match the run's; not resuming")
+        genesis = handle.store.genesis()
+        if genesis is None or genesis.manifest_differences(manifest):
+            raise ResumeError(
+                "the manifest is not the one signed when the run started (vei-state verify "
+                f"{handle.run_id} names what changed); not resuming"
+            )
         if settings.receipt_key is not None:
             signer = load_signer(settings.receipt_key)
         else:
@@ -106,7 +118,12 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
             run_id=handle.run_id,
             seed_data=seed_data,
             meta={"scenario": scenario.name, "task": scenario.task},
+            snapshot_every=genesis.snapshot_every,
+            manifest=manifest,
+            record_start=False,
         )
+        if world.genesis.hash != genesis.hash:
+            raise ResumeError("the rebuilt run does not start from the run's genesis")
         world.restore(
             latest,
             handle.store.events(after=latest.revision),

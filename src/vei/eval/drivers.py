@@ -67,10 +67,11 @@ def drive(spec: EpisodeSpec) -> Drive:
 
 
 def _session(spec: EpisodeSpec, files: Mapping[str, str] | None = None) -> tuple[Session, Scenario]:
+    # The manifest is among the run's signed inputs, so it names only what the run holds
+    # (its files), never the agent or the trial: the same calls give the same chain head
+    # whoever makes them.
     scenario = load_scenario(spec.scenario, spec.pack)
-    extra: dict[str, Any] = {"agent": spec.agent.describe(), "episode": {"trial": spec.trial}}
-    if files:
-        extra["files"] = dict(files)
+    extra: dict[str, Any] = {"files": dict(files)} if files else {}
     session = Session(spec.settings, run_id=spec.run_id, scenario=scenario, manifest_extra=extra)
     return session, scenario
 

@@ -22,8 +22,8 @@ from vei.eval.summary import summarise
 
 Backend = Literal["local", "ray"]
 KEY_FILE = "receipt-key.pem"
-# Settings that each episode sets itself, or that say where, not what.
-_PER_EPISODE = ("seed", "scenario", "scenario_pack", "durability")
+# Settings that each episode sets itself.
+_PER_EPISODE = ("seed", "scenario", "scenario_pack")
 
 
 class Reporter(Protocol):

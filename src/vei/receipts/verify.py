@@ -1,16 +1,24 @@
-"""Verify a stored run: the receipt chain, every signature, and a full replay.
+"""Verify a stored run: its signed inputs, the receipt chain, every signature, a full replay.
 
 ``verify_run`` walks the log once, in order, and stops at the first bad record, naming it
-(``receipt 7: signature does not verify``, ``event 12: does not match receipt 5's
-events_digest``, ``snapshot at revision 40: ...``, ``checkpoint: ...``). For each receipt it
-checks, in this order: the stored text, the run, the chain hash against its fields, ``prev``
-against the previous receipt (receipt 1: against the initial state hash of the revision-0
-snapshot), the signature against the manifest's public key, that its event range follows the
-previous one, the events themselves (stored text, columns) and ``events_digest``, and
-``rev_after``. Its events are then folded into the state, and any snapshot taken after that
-receipt must match the replayed state. After the last receipt no event may be left over, and
-the checkpoint (if any: a run killed mid-way has none, which is reported as a note) must
-match the replay and carry a valid signature.
+(``manifest: field 'seed' differs from ...``, ``receipt 7: signature does not verify``,
+``event 12: does not match receipt 5's events_digest``, ``snapshot at revision 40: ...``,
+``checkpoint: ...``).
+
+First the manifest: its public key (equal to ``public_key`` when one is pinned), its run id
+(equal to the run directory's name) and every other field against the signed genesis record
+(``vei.receipts.genesis``), whose hash must be the chain's start and whose seeded state
+must be snapshot 0's. Then each receipt, in this order: the stored text, the run, the chain
+hash against its fields, ``prev`` against the previous receipt (receipt 1: the genesis),
+the signature, that its event range follows the previous one, the events themselves
+(stored text, columns) and ``events_digest``, and ``rev_after``. Its events are folded into
+the state, and any snapshot taken after that receipt must match the replay, the chain head
+and the virtual time. Every snapshot the world must have taken (each time a call crossed a
+multiple of the genesis's ``snapshot_every``, and the final one) must exist. After the last
+receipt no event may be left over, and the checkpoint must match the replay and carry a
+valid signature. A run without a checkpoint fails, unless a live process is still writing
+it (``status`` ``open``): a run closed normally always has one, and a run whose writer
+stopped without closing it is sealed by ``vei-state recover`` (ending ``crash``).
 
 Stored text is checked as it is on disk when the store offers ``raw_rows`` (SQLite); damaged
 text is a named failure, never a crash.
@@ -22,6 +30,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,8 +40,10 @@ from vei.core.events import Event
 from vei.core.state import apply_event, events_digest, fold, state_hash
 from vei.core.twin import Reducer, State
 from vei.receipts.chain import Receipt, chain_hash
+from vei.receipts.genesis import Genesis
+from vei.receipts.proof import proven_statements
 from vei.receipts.signing import verify_signature
-from vei.store.base import Checkpoint, StateStore
+from vei.store.base import ENDINGS, Checkpoint, StateStore
 
 Row = dict[str, Any]
 _EVENT_COLUMNS = ("seq", "t_ms", "kind", "actor", "cause")
@@ -44,7 +55,13 @@ class BadRecord(Exception):
 
 @dataclass
 class VerifyReport:
-    """What ``verify_run`` found. ``failure`` names the first bad record, or is None."""
+    """What ``verify_run`` found. ``failure`` names the first bad record, or is None.
+
+    ``status`` is ``closed`` (checkpoint, ending ``close``), ``crashed`` (sealed after its
+    writer stopped), ``open`` (a live process is writing it) or ``failed``; ``proven``
+    says in plain words what the checks establish; ``key_pinned`` whether the signatures
+    were checked against a key given by the auditor rather than the manifest's.
+    """
 
     run_id: str
     ok: bool = False
@@ -54,42 +71,71 @@ class VerifyReport:
     checkpoint: bool = False
     chain_head: str | None = None
     state_hash: str | None = None
+    t_ms: int | None = None
     failure: str | None = None
     notes: list[str] = field(default_factory=list)
+    status: str = "failed"
+    key_pinned: bool = False
+    public_key: str | None = None
+    proven: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form (``vei-state verify --json``)."""
         return {
             "run_id": self.run_id,
             "ok": self.ok,
+            "status": self.status,
             "receipts": self.receipts,
             "events": self.events,
             "snapshots": self.snapshots,
             "checkpoint": self.checkpoint,
             "chain_head": self.chain_head,
             "state_hash": self.state_hash,
+            "t_ms": self.t_ms,
+            "public_key": self.public_key,
+            "key_pinned": self.key_pinned,
             "failure": self.failure,
+            "proven": list(self.proven),
             "notes": list(self.notes),
         }
 
 
 def verify_run(
-    store: StateStore, manifest: Mapping[str, Any], reducers: Mapping[str, Reducer]
+    store: StateStore,
+    manifest: Mapping[str, Any],
+    reducers: Mapping[str, Reducer],
+    *,
+    run_dir: Path | None = None,
+    public_key: str | None = None,
+    live: bool = False,
 ) -> VerifyReport:
-    """Check a run's log against its manifest; ``reducers`` is ``reducer_table(twins)``."""
-    verifier = _Verifier(store, manifest, reducers)
+    """Check a run's log against its manifest; ``reducers`` is ``reducer_table(twins)``.
+
+    ``run_dir`` (a stored run's directory) is checked against the run id, and tells whether
+    a live process is writing the run; ``public_key`` (hex) pins the key every signature must
+    be made with; ``live=True`` says the caller knows the run is still being written.
+    """
+    if run_dir is not None and not live:
+        from vei.store.lock import writer_active
+
+        live = writer_active(run_dir)
+    verifier = _Verifier(store, manifest, reducers, run_dir, public_key, live)
     # A store that can (SQLite) gives one consistent view, so a live run verifies as of
     # one moment instead of seeing calls committed halfway through.
     reading: Callable[[], AbstractContextManager[None]] = getattr(store, "reading", nullcontext)
+    report = verifier.report
     try:
         with reading():
             verifier.run()
     except BadRecord as bad:
-        verifier.report.failure = str(bad)
+        report.failure = str(bad)
     except Exception as exc:  # an unreadable store is a finding, not a crash
-        verifier.report.failure = f"{verifier.where}: cannot be read: {type(exc).__name__}: {exc}"
-    verifier.report.ok = verifier.report.failure is None
-    return verifier.report
+        report.failure = f"{verifier.where}: cannot be read: {type(exc).__name__}: {exc}"
+    report.ok = report.failure is None
+    if not report.ok:
+        report.status = "failed"
+    report.proven = proven_statements(report)
+    return report
 
 
 @dataclass
@@ -147,8 +193,8 @@ def _rows(store: StateStore, table: str) -> Iterator[Row]:
         return ({"idx": r.index, "body": r.to_json()} for r in store.receipts())
     if table == "snapshots":
         return ({**vars(s), "state": canonical_json(s.state)} for s in store.snapshots())
-    checkpoint = store.checkpoint()
-    return iter([] if checkpoint is None else [vars(checkpoint)])
+    record: Any = store.checkpoint() if table == "checkpoint" else store.genesis()
+    return iter([] if record is None else [vars(record)])
 
 
 def _loads(text: Any, where: str, what: str) -> Any:
@@ -169,23 +215,37 @@ def _typed(row: Row, where: str, **types: type) -> None:
 
 class _Verifier:
     def __init__(
-        self, store: StateStore, manifest: Mapping[str, Any], reducers: Mapping[str, Reducer]
+        self,
+        store: StateStore,
+        manifest: Mapping[str, Any],
+        reducers: Mapping[str, Reducer],
+        run_dir: Path | None,
+        pinned: str | None,
+        live: bool,
     ) -> None:
         self.store = store
         self.manifest = manifest
         self.reducers = reducers
+        self.run_dir = run_dir
+        self.pinned = pinned.lower() if pinned else None
+        self.live = live
         self.run_id = str(manifest.get("run_id", ""))
-        self.report = VerifyReport(run_id=self.run_id)
+        self.report = VerifyReport(run_id=self.run_id, key_pinned=self.pinned is not None)
         self.where = "manifest"
         self.state: State = {}
         self.last_seq = 0
+        self.clock = 0
         self.head = ""
+        self.every = 1
+        self.expected: list[tuple[int, int]] = []  # (revision, receipt) of required snapshots
         self._events: Iterator[Row] = iter(())
 
     def run(self) -> None:
         key = self._public_key()
+        genesis = self._genesis(key)
         snapshots = self._snapshots()
-        self.head = self._start(snapshots)
+        taken = {row["revision"] for row in snapshots.values()}
+        self.head = self._start(snapshots, genesis)
         self._events = _rows(self.store, "events")
         count = 0
         self.where = "receipts"
@@ -204,7 +264,17 @@ class _Verifier:
             raise BadRecord(f"event {extra.get('seq')}: not covered by any receipt")
         self.report.chain_head = self.head
         self.report.state_hash = state_hash(self.state)
-        self._checkpoint(count, key)
+        self.report.t_ms = self.clock
+        closed = self._checkpoint(count, key)
+        if closed:
+            self.expected.append((self.last_seq, count))
+        for revision, receipt in self.expected:
+            if revision not in taken:
+                what = "the final snapshot" if closed and receipt == count else "a snapshot"
+                raise BadRecord(
+                    f"snapshot at revision {revision}: missing ({what} taken after receipt "
+                    f"{receipt})"
+                )
 
     # ---------------------------------------------------------------- pieces
 
@@ -212,11 +282,47 @@ class _Verifier:
         key = self.manifest.get("public_key")
         if not self.run_id:
             raise BadRecord("manifest: no run_id")
+        if self.run_dir is not None and self.run_dir.name != self.run_id:
+            raise BadRecord(
+                f"manifest: run_id {self.run_id!r} is not the run directory's name "
+                f"{self.run_dir.name!r}"
+            )
         try:
             Ed25519PublicKey.from_public_bytes(bytes.fromhex(str(key)))
         except ValueError:
             raise BadRecord("manifest: public_key is not a hex Ed25519 public key") from None
+        if self.pinned is not None and str(key).lower() != self.pinned:
+            raise BadRecord(
+                f"manifest: public_key {key} is not the pinned key {self.pinned} "
+                "(the run was signed with another key)"
+            )
+        self.report.public_key = str(key)
         return str(key)
+
+    def _genesis(self, key: str) -> Genesis:
+        self.where = "genesis"
+        rows = list(_rows(self.store, "genesis"))
+        if not rows:
+            raise BadRecord("genesis: missing (the run's signed inputs)")
+        row = rows[0]
+        _typed(row, "genesis", run=str, inputs=str, state_hash=str, snapshot_every=int)
+        _typed(row, "genesis", public_key=str, hash=str, signature=str)
+        values: dict[str, Any] = {k: row.get(k) for k in Genesis.__dataclass_fields__}
+        genesis = Genesis(**values)
+        problem = genesis.problem(key)
+        if problem is not None:
+            raise BadRecord(f"genesis: {problem}")
+        if genesis.snapshot_every < 1:
+            raise BadRecord("genesis: snapshot_every is not a positive integer")
+        changed = genesis.manifest_differences(self.manifest)
+        if changed:
+            fields = ", ".join(repr(name) for name in changed)
+            raise BadRecord(
+                f"manifest: {fields} differ{'s' if len(changed) == 1 else ''} from what was "
+                "signed when the run started (genesis)"
+            )
+        self.every = genesis.snapshot_every
+        return genesis
 
     def _snapshots(self) -> dict[int, Row]:
         """Snapshots keyed by the receipt count they were taken at, parsed and self-checked."""
@@ -225,6 +331,7 @@ class _Verifier:
         for row in _rows(self.store, "snapshots"):
             where = f"snapshot at revision {row.get('revision')}"
             _typed(row, where, revision=int, receipt_count=int, chain_head=str, state_hash=str)
+            _typed(row, where, t_ms=int)
             state = _loads(row.get("state"), where, "state")
             if not isinstance(state, dict) or state_hash(state) != row["state_hash"]:
                 raise BadRecord(f"{where}: stored state does not hash to its state_hash")
@@ -234,16 +341,17 @@ class _Verifier:
             self.report.snapshots += 1
         return by_count
 
-    def _start(self, snapshots: dict[int, Row]) -> str:
+    def _start(self, snapshots: dict[int, Row], genesis: Genesis) -> str:
         """The initial state (from the revision-0 snapshot); returns the genesis hash."""
         initial = next((s for s in snapshots.values() if s["revision"] == 0), None)
         if initial is None:
             raise BadRecord("snapshot at revision 0: missing (the run's initial state)")
+        if initial["state_hash"] != genesis.state_hash:
+            raise BadRecord("snapshot at revision 0: is not the seeded state the genesis signed")
         # A private copy: replay folds in place and the snapshot row must stay as stored.
         self.state = json.loads(canonical_json(initial["state_obj"]))
-        genesis: str = initial["state_hash"]
-        self._check_snapshot(snapshots.pop(0, None), 0, genesis)
-        return genesis
+        self._check_snapshot(snapshots.pop(0, None), 0, genesis.hash)
+        return genesis.hash
 
     def _check_snapshot(self, snap: Row | None, count: int, head: str | None = None) -> None:
         if snap is None:
@@ -254,7 +362,10 @@ class _Verifier:
                 f"{where}: taken at receipt {count}, when the revision was {self.last_seq}"
             )
         if snap["chain_head"] != (head or self.head):
-            raise BadRecord(f"{where}: chain_head is not the hash of receipt {count}")
+            what = f"the hash of receipt {count}" if count else "the genesis hash"
+            raise BadRecord(f"{where}: chain_head is not {what}")
+        if snap["t_ms"] != self.clock:
+            raise BadRecord(f"{where}: t_ms {snap['t_ms']}, the clock was {self.clock}")
         if snap["state_hash"] != state_hash(self.state):
             raise BadRecord(f"{where}: replay does not reproduce its state_hash")
 
@@ -277,10 +388,11 @@ class _Verifier:
         if _safe_chain_hash(receipt.body) != receipt.hash:
             raise BadRecord(f"{where}: hash does not match its fields")
         if receipt.body["prev"] != self.head:
-            before = f"receipt {index - 1}" if index > 1 else "the initial state (snapshot 0)"
+            before = f"receipt {index - 1}" if index > 1 else "the genesis"
             raise BadRecord(f"{where}: prev is not the hash of {before}")
         if receipt.check(key) is not None:
             raise BadRecord(f"{where}: signature does not verify")
+        _typed(receipt.body, where, rev_before=int, rev_after=int, t_ms=int, latency_ms=int)
         events = self._covered(receipt, where)
         if events_digest(events) != receipt.body["events_digest"]:
             if len(events) == 1:
@@ -293,6 +405,10 @@ class _Verifier:
             self.where = f"event {event.seq}"
             apply_event(self.state, event, self.reducers)  # in place, on our private copy
         self.head = receipt.hash
+        self.clock = receipt.body["t_ms"] + receipt.body["latency_ms"]
+        before, after = receipt.body["rev_before"], receipt.body["rev_after"]
+        if after // self.every > before // self.every:
+            self.expected.append((after, index))
 
     def _covered(self, receipt: Receipt, where: str) -> list[Event]:
         """The events the receipt's range names, read from the log in order."""
@@ -321,18 +437,23 @@ class _Verifier:
         self.where = f"event {self.last_seq + 1}"
         return next(self._events, None)
 
-    def _checkpoint(self, count: int, key: str) -> None:
+    def _checkpoint(self, count: int, key: str) -> bool:
+        """Check the checkpoint; False when there is none and a live writer excuses that."""
         self.where = "checkpoint"
         rows = list(_rows(self.store, "checkpoint"))
         if not rows:
-            self.report.notes.append(
-                f"no checkpoint: the run was not closed (killed or still running); "
-                f"verified up to receipt {count}"
+            if self.live:
+                self.report.status = "open"
+                return False
+            raise BadRecord(
+                "checkpoint: missing: the run was not closed (its writer stopped without "
+                "closing it, or the end of its log was removed); receipts 1-"
+                f"{count} verify. If the writer crashed, `vei-state recover "
+                f"{self.run_id}` seals it as ended by a crash"
             )
-            return
         row = rows[0]
         _typed(row, "checkpoint", run=str, size=int, head=str, revision=int, t_ms=int)
-        _typed(row, "checkpoint", state_hash=str, signature=str)
+        _typed(row, "checkpoint", state_hash=str, signature=str, ending=str)
         checkpoint = Checkpoint(**{k: row[k] for k in Checkpoint.__dataclass_fields__})
         if checkpoint.run != self.run_id:
             raise BadRecord(f"checkpoint: belongs to run {checkpoint.run!r}, not {self.run_id!r}")
@@ -344,12 +465,19 @@ class _Verifier:
             raise BadRecord(
                 f"checkpoint: revision {checkpoint.revision}, log ends at {self.last_seq}"
             )
+        if checkpoint.t_ms != self.clock:
+            raise BadRecord(f"checkpoint: t_ms {checkpoint.t_ms}, the clock was {self.clock}")
         if checkpoint.state_hash != self.report.state_hash:
             raise BadRecord("checkpoint: replay does not reproduce its state_hash")
+        if checkpoint.ending not in ENDINGS:
+            raise BadRecord(f"checkpoint: ending {checkpoint.ending!r} is not one of {ENDINGS}")
         message = canonical_json(checkpoint.signed_fields()).encode("ascii")
         if not verify_signature(key, message, checkpoint.signature):
             raise BadRecord("checkpoint: signature does not verify")
         self.report.checkpoint = True
+        self.report.status = "closed" if checkpoint.ending == "close" else "crashed"
+        # A run sealed after a crash has no final snapshot of its own.
+        return checkpoint.ending == "close"
 
 
 def _canonical(value: Any) -> str | None:

@@ -3,7 +3,7 @@
 ``build_report(path, out)`` writes the report of a run directory (default
 ``<run dir>/report.html``) or of an eval directory (default ``<dir>/report.html``, plus
 each episode's run report as ``runs/<run_id>/report.html``, linked from the table) and
-returns the files it wrote. The call journal (``vei.report.journal``) is how a report
+returns the files it wrote. The call journal (``vei.store.journal``) is how a report
 shows each call's arguments and result.
 """
 

@@ -14,8 +14,8 @@ from typing import Any
 from vei.core.control import CONTROL_TOOLS
 from vei.core.registry import Registry
 from vei.core.state import reducer_table
-from vei.report.journal import check_entry, read_journal
 from vei.scoring.report import ScoreReport, score_store
+from vei.store.journal import check_entry, read_journal
 from vei.store.rundir import open_run
 from vei.twins import get_twins
 

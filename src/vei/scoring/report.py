@@ -22,6 +22,10 @@ from vei.scoring.integrity import chain_integrity, from_verify
 from vei.scoring.violations import policy_axis
 
 
+class UnverifiedRunError(ValueError):
+    """The stored run does not verify, so its score would mean nothing; the message says why."""
+
+
 @dataclass(frozen=True)
 class ScoreReport:
     """Task success with each criterion's verdict and evidence, and the other axes."""
@@ -158,14 +162,20 @@ def score_store(
     manifest: Mapping[str, Any],
     reducers: Mapping[str, Any],
     reference: Reference | None = None,
+    run_dir: Any = None,
+    require_verified: bool = False,
 ) -> ScoreReport:
     """Score a stored run from its manifest's scenario and a replay of its log; integrity
-    is a full ``verify_run`` (chain, signatures, replay)."""
+    is a full ``verify_run`` (signed inputs, chain, signatures, replay). With
+    ``require_verified`` (``vei-score``) a run that does not verify raises
+    UnverifiedRunError instead: a score of an edited manifest would mean nothing."""
     from vei.receipts.verify import replay_run, verify_run
 
+    verified = verify_run(store, manifest, reducers, run_dir=run_dir)
+    if require_verified and not verified.ok:
+        raise UnverifiedRunError(str(verified.failure))
     spec = ScenarioFile.model_validate(manifest["scenario_spec"])
     replayed = replay_run(store, reducers)
-    verified = verify_run(store, manifest, reducers)
     return score(
         spec,
         run=str(manifest.get("run_id", "")),

@@ -12,6 +12,11 @@ from typing import Any, Protocol
 
 from vei.core.events import Event
 from vei.receipts.chain import Receipt
+from vei.receipts.genesis import Genesis
+
+# How a run ended: closed by its writer, or sealed afterwards (``vei-state recover``) after
+# its writer stopped without closing it (killed, crashed, or its store failed).
+ENDINGS = ("close", "crash")
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The signed end of a run: how many receipts, the head, and the final state hash."""
+    """The signed end of a run: how many receipts, the head, the final state hash, and how
+    the run ended (``close``, or ``crash`` when it was sealed after its writer stopped)."""
 
     run: str
     size: int
@@ -37,6 +43,7 @@ class Checkpoint:
     t_ms: int
     state_hash: str
     signature: str
+    ending: str = "close"
 
     def signed_fields(self) -> dict[str, Any]:
         """The fields the checkpoint signature covers."""
@@ -47,14 +54,26 @@ class Checkpoint:
             "revision": self.revision,
             "t_ms": self.t_ms,
             "state_hash": self.state_hash,
+            "ending": self.ending,
         }
 
 
 class StateStore(Protocol):
     """Where a run's log lives. ``append`` is one atomic, durable transaction."""
 
-    def append(self, events: Sequence[Event], receipt: Receipt) -> None:
-        """Persist one call's events and receipt together (commits before returning)."""
+    def write_genesis(self, genesis: Genesis) -> None:
+        """Record the run's signed genesis (its inputs); written once, when the run starts."""
+        ...
+
+    def genesis(self) -> Genesis | None:
+        """The run's genesis record, if one was written."""
+        ...
+
+    def append(
+        self, events: Sequence[Event], receipt: Receipt, snapshot: Snapshot | None = None
+    ) -> None:
+        """Persist one call's events and receipt (and the snapshot taken after it) together,
+        in one transaction committed before returning."""
         ...
 
     def events(self, after: int = 0) -> Iterator[Event]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from vei.core.events import Event
 from vei.receipts.chain import Receipt
+from vei.receipts.genesis import Genesis
 from vei.store.base import Checkpoint, Snapshot
 
 
@@ -17,16 +18,28 @@ class MemoryStore:
         self._receipts: list[Receipt] = []
         self._snapshots: dict[int, Snapshot] = {}
         self._checkpoint: Checkpoint | None = None
+        self._genesis: Genesis | None = None
         self._closed = False
 
     def _open(self) -> None:
         if self._closed:
             raise RuntimeError("store is closed")
 
-    def append(self, events: Sequence[Event], receipt: Receipt) -> None:
+    def write_genesis(self, genesis: Genesis) -> None:
+        self._open()
+        self._genesis = genesis
+
+    def genesis(self) -> Genesis | None:
+        return self._genesis
+
+    def append(
+        self, events: Sequence[Event], receipt: Receipt, snapshot: Snapshot | None = None
+    ) -> None:
         self._open()
         self._events.extend(events)
         self._receipts.append(receipt)
+        if snapshot is not None:
+            self._snapshots[snapshot.revision] = snapshot
 
     def events(self, after: int = 0) -> Iterator[Event]:
         # seqs are dense from 1, so seq s sits at position s - 1

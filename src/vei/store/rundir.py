@@ -23,27 +23,43 @@ describes the run so that anyone holding the directory can verify and replay it:
 ``manifest_version``
     Version of this layout (currently 1).
 
-Callers pass what they know; ``create_run`` fills ``run_id``, ``created_at`` and
-``manifest_version`` when they are missing.
+Callers pass what they know; ``prepare_manifest`` (called by ``create_run``) fills
+``run_id``, ``created_at`` and ``manifest_version`` when they are missing.
+
+A run appears whole or not at all: ``create_run`` builds it in a hidden directory
+(``runs/.new-<run_id>-<random>``: manifest, database, and whatever ``begin`` writes, such as
+the genesis record and snapshot 0) and renames it into place. The creator holds the run's
+writer lock (``vei.store.lock``) from the start until its store is closed. Directories and
+files are created private to their owner (0700 and 0600) whatever the umask.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vei.store.sqlite import Durability, SqliteStore
+from vei.store.lock import WriterLock, acquire_writer_lock, writer_active
+from vei.store.sqlite import FILE_MODE, Durability, SqliteStore
 
 RUNS = "runs"
 DATABASE = "events.sqlite"
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+DIR_MODE = 0o700
+_NEW_PREFIX = ".new-"
+# A hidden directory of a creation older than this, whose creator holds no lock, was left by
+# a killed creator and is removed by the next creation.
+_ABANDONED_AFTER_S = 60
 
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -66,6 +82,10 @@ class RunExistsError(FileExistsError):
 
 class RunNotFoundError(LookupError):
     """No run directory matches the reference."""
+
+
+class StateDirError(RuntimeError):
+    """The state dir cannot hold runs (not a directory, not writable, ...)."""
 
 
 def is_safe_run_id(run_id: object) -> bool:
@@ -99,46 +119,130 @@ def run_path(state_dir: Path, run_id: str) -> Path:
     return Path(state_dir) / RUNS / validate_run_id(run_id)
 
 
-def create_run(
-    state_dir: Path, run_id: str, manifest: dict[str, Any], durability: Durability = "full"
-) -> tuple[Path, SqliteStore]:
-    """Create ``<state_dir>/runs/<run_id>/`` with its manifest and an empty database.
-
-    Refuses (RunExistsError) when the directory exists already, and (ValueError) when
-    ``manifest["run_id"]`` names another run.
+def prepare_manifest(run_id: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as it will be written: ``manifest_version`` and ``created_at`` filled
+    in when missing, ``run_id`` set; ValueError when ``manifest["run_id"]`` names another run.
     """
-    run_dir = run_path(state_dir, run_id)
     if manifest.get("run_id", run_id) != run_id:
         raise ValueError(f"manifest run_id {manifest['run_id']!r} is not {run_id!r}")
-    full = {
+    return {
         "manifest_version": MANIFEST_VERSION,
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **manifest,
         "run_id": run_id,
     }
+
+
+def create_run(
+    state_dir: Path,
+    run_id: str,
+    manifest: dict[str, Any],
+    durability: Durability = "full",
+    begin: Callable[[SqliteStore], None] | None = None,
+) -> tuple[Path, SqliteStore]:
+    """Create ``<state_dir>/runs/<run_id>/`` with its manifest and database, atomically.
+
+    ``begin(store)`` runs before the run is renamed into place (it writes the genesis and
+    snapshot 0), so a kill at any moment leaves either no run or a whole one. The returned
+    store holds the run's writer lock until it is closed. Refuses (RunExistsError) when the
+    run exists already, (ValueError) when ``manifest["run_id"]`` names another run, and
+    (StateDirError) when the state dir cannot hold runs.
+    """
+    run_dir = run_path(state_dir, run_id)
+    full = prepare_manifest(run_id, manifest)
     text = json.dumps(full, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
-    run_dir.parent.mkdir(parents=True, exist_ok=True)
+    root = run_dir.parent
+    if run_dir.exists():
+        raise RunExistsError(f"run {run_id!r} already exists in {root}")
     try:
-        run_dir.mkdir()
-    except FileExistsError:
-        raise RunExistsError(f"run {run_id!r} already exists in {run_dir.parent}") from None
+        _make_private_dirs(root)
+        _remove_abandoned(root)
+        staging = Path(tempfile.mkdtemp(prefix=f"{_NEW_PREFIX}{run_id}-", dir=root))
+    except OSError as exc:
+        raise StateDirError(f"cannot create runs in {Path(state_dir)}: {_reason(exc)}") from None
+    lock: WriterLock | None = None
+    store: SqliteStore | None = None
     try:
-        _write_durably(run_dir / MANIFEST, text)
-        store = SqliteStore(run_dir / DATABASE, durability)
-    except BaseException:
-        shutil.rmtree(run_dir, ignore_errors=True)  # we made it a moment ago: no half runs
+        lock = acquire_writer_lock(staging)
+        _write_durably(staging / MANIFEST, text)
+        store = SqliteStore(staging / DATABASE, durability, hold=lock)
+        lock = None  # the store holds it now
+        if begin is not None:
+            begin(store)
+        store.relocate(lambda: _publish(staging, run_dir) / DATABASE)
+    except BaseException as exc:
+        if store is not None:
+            store.close()
+        if lock is not None:
+            lock.release()
+        shutil.rmtree(staging, ignore_errors=True)  # ours, never published: no half runs
+        if isinstance(exc, OSError) and not isinstance(exc, RunExistsError):
+            raise StateDirError(f"cannot create run {run_id!r}: {_reason(exc)}") from None
         raise
     return run_dir, store
 
 
+def _reason(exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
+
+
+def _make_private_dirs(root: Path) -> None:
+    missing = []
+    for directory in (root, *root.parents):
+        if directory.is_dir():
+            break
+        missing.append(directory)
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=DIR_MODE)
+    if not root.is_dir():
+        raise NotADirectoryError(20, "not a directory", str(root))
+
+
+def _publish(staging: Path, run_dir: Path) -> Path:
+    # rename() would replace an empty directory at run_dir; the check keeps the refusal
+    # explicit, and two creators racing for one name still cannot both win (the second
+    # rename meets a non-empty directory).
+    if run_dir.exists():
+        raise RunExistsError(f"run {run_dir.name!r} already exists in {run_dir.parent}")
+    try:
+        os.rename(staging, run_dir)
+    except OSError as exc:
+        if run_dir.exists():
+            raise RunExistsError(
+                f"run {run_dir.name!r} already exists in {run_dir.parent}"
+            ) from None
+        raise exc
+    _fsync_dir(run_dir.parent)
+    return run_dir
+
+
+def _remove_abandoned(root: Path) -> None:
+    now = time.time()
+    for entry in root.glob(f"{_NEW_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if (
+                entry.is_dir()
+                and now - entry.stat().st_mtime > _ABANDONED_AFTER_S
+                and not writer_active(entry)
+            ):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
 def _write_durably(path: Path, text: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="ascii") as handle:
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
-    directory = os.open(path.parent, os.O_RDONLY)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    directory = os.open(path, os.O_RDONLY)
     try:
         os.fsync(directory)  # the new directory entries survive a power loss too
     finally:
@@ -196,14 +300,25 @@ def resolve_run(ref: str | Path, state_dir: Path | None) -> Path:
     raise RunNotFoundError(f"no run {str(ref)!r}{where} (give a run id or a run directory)")
 
 
-def open_run(ref: str | Path, state_dir: Path | None = None) -> RunHandle:
-    """Open an existing run (a run id inside ``state_dir``, or a path to its directory)."""
+def open_run(ref: str | Path, state_dir: Path | None = None, *, writer: bool = False) -> RunHandle:
+    """Open an existing run (a run id inside ``state_dir``, or a path to its directory).
+
+    ``writer=True`` takes the run's writer lock (held until the handle is closed) and
+    raises RunLockedError if another process is writing the run.
+    """
     run_dir = resolve_run(ref, state_dir)
     manifest = read_manifest(run_dir)
     database = run_dir / DATABASE
     if not database.is_file():
         raise RunNotFoundError(f"{run_dir} has no {DATABASE}")
-    return RunHandle(run_dir=run_dir, manifest=manifest, store=SqliteStore(database))
+    lock = acquire_writer_lock(run_dir) if writer else None
+    try:
+        store = SqliteStore(database, hold=lock)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return RunHandle(run_dir=run_dir, manifest=manifest, store=store)
 
 
 @dataclass(frozen=True)
@@ -217,6 +332,8 @@ class RunSummary:
     receipts: int = 0
     closed: bool = False
     problem: str | None = None
+    # closed | crashed (sealed by vei-state recover) | writing (a live writer) | not closed
+    status: str = "not closed"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form for ``vei-state runs --json``."""
@@ -229,6 +346,7 @@ class RunSummary:
             "events": self.events,
             "receipts": self.receipts,
             "closed": self.closed,
+            "status": self.status,
             "problem": self.problem,
         }
 
@@ -256,7 +374,8 @@ def _summarise(run_dir: Path) -> RunSummary:
     with handle:
         try:
             counts = handle.store.counts()
-            closed = handle.store.checkpoint() is not None
+            checkpoint = handle.store.checkpoint()
+            closed = checkpoint is not None
         except Exception as exc:
             return RunSummary(
                 run_id=run_dir.name, run_dir=run_dir, manifest=handle.manifest, problem=str(exc)
@@ -268,5 +387,10 @@ def _summarise(run_dir: Path) -> RunSummary:
         events=counts["events"],
         receipts=counts["receipts"],
         closed=closed,
+        status=(
+            ("crashed" if checkpoint.ending == "crash" else "closed")
+            if checkpoint is not None
+            else ("writing" if writer_active(run_dir) else "not closed")
+        ),
         problem=None,
     )

@@ -13,25 +13,49 @@ event columns beside the body (seq, t_ms, kind, actor, cause) exist for queries.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from vei.core.canonical import canonical_json
 from vei.core.events import Event
 from vei.receipts.chain import Receipt
+from vei.receipts.genesis import Genesis
 from vei.store.base import Checkpoint, Snapshot
 
 Durability = Literal["full", "fast"]
 
-SCHEMA_VERSION = 1
+# 2: the genesis table (signed run inputs) and the checkpoint's ending.
+SCHEMA_VERSION = 2
 PAGE_ROWS = 1_000
-TABLES = ("events", "receipts", "snapshots", "checkpoint")
+TABLES = ("genesis", "events", "receipts", "snapshots", "checkpoint")
+# Run files are private to their owner whatever the umask (SQLite gives -wal and -shm the
+# database file's mode).
+FILE_MODE = 0o600
+
+
+class Releasable(Protocol):
+    """Something the store holds while open and lets go of when closed (a writer lock)."""
+
+    def release(self) -> None: ...
+
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS genesis (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    run TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    state_hash TEXT NOT NULL,
+    snapshot_every INTEGER NOT NULL,
+    created_at TEXT,
+    public_key TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
     t_ms INTEGER NOT NULL,
@@ -60,15 +84,28 @@ CREATE TABLE IF NOT EXISTS checkpoint (
     revision INTEGER NOT NULL,
     t_ms INTEGER NOT NULL,
     state_hash TEXT NOT NULL,
-    signature TEXT NOT NULL
+    signature TEXT NOT NULL,
+    ending TEXT NOT NULL
 );
 """
 
 _INSERT_EVENT = "INSERT INTO events (seq, t_ms, kind, actor, cause, body) VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_RECEIPT = "INSERT INTO receipts (idx, body) VALUES (?, ?)"
 _SNAPSHOT_COLUMNS = "revision, t_ms, receipt_count, chain_head, state_hash, state"
-_CHECKPOINT_COLUMNS = "run, size, head, revision, t_ms, state_hash, signature"
-_ORDER = {"events": "seq", "receipts": "idx", "snapshots": "revision", "checkpoint": "id"}
+_INSERT_SNAPSHOT = (
+    f"INSERT OR REPLACE INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_CHECKPOINT_COLUMNS = "run, size, head, revision, t_ms, state_hash, signature, ending"
+_GENESIS_COLUMNS = (
+    "run, inputs, state_hash, snapshot_every, created_at, public_key, hash, signature"
+)
+_ORDER = {
+    "genesis": "id",
+    "events": "seq",
+    "receipts": "idx",
+    "snapshots": "revision",
+    "checkpoint": "id",
+}
 
 
 class StoreSchemaError(RuntimeError):
@@ -80,24 +117,35 @@ class SqliteStore:
 
     Safe to share between threads (calls are serialised by an internal lock). Opening an
     existing file, including one whose writer was killed mid-run, recovers its committed
-    transactions.
+    transactions. A new file is created with mode 0600. ``hold`` (a run's writer lock) is
+    released when the store closes.
     """
 
-    def __init__(self, path: Path, durability: Durability = "full") -> None:
+    def __init__(
+        self, path: Path, durability: Durability = "full", *, hold: Releasable | None = None
+    ) -> None:
         if durability not in ("full", "fast"):
             raise ValueError(f"durability must be 'full' or 'fast', not {durability!r}")
         self.path = Path(path)
         self.durability: Durability = durability
         self._lock = threading.Lock()
         self._closed = False
+        self._hold = hold
+        self._db = self._connect(self.path)
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
         # isolation_level=None: the driver never opens transactions on its own; every
         # write below runs inside an explicit BEGIN IMMEDIATE ... COMMIT.
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = db
         try:
             self._setup()
         except BaseException:
-            self._db.close()
+            db.close()
             raise
+        return db
 
     def _setup(self) -> None:
         db = self._db
@@ -162,11 +210,56 @@ class SqliteStore:
 
     # ---------------------------------------------------------- StateStore API
 
-    def append(self, events: Sequence[Event], receipt: Receipt) -> None:
-        """Persist one call's events and receipt in one transaction, committed on return."""
+    def write_genesis(self, genesis: Genesis) -> None:
+        """Record the run's signed genesis (replacing one written before)."""
+        g = genesis
+        row = (
+            g.run,
+            g.inputs,
+            g.state_hash,
+            g.snapshot_every,
+            g.created_at,
+            g.public_key,
+            g.hash,
+            g.signature,
+        )
+        sql = (
+            f"INSERT OR REPLACE INTO genesis (id, {_GENESIS_COLUMNS}) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        self._write([(sql, [row])])
+
+    def genesis(self) -> Genesis | None:
+        """The run's genesis record, if one was written."""
+        rows = self._query(f"SELECT {_GENESIS_COLUMNS} FROM genesis WHERE id = 1")
+        if not rows:
+            return None
+        run, inputs, state_hash, every, created_at, public_key, hash_hex, signature = rows[0]
+        return Genesis(
+            run=run,
+            inputs=inputs,
+            state_hash=state_hash,
+            snapshot_every=every,
+            created_at=created_at,
+            public_key=public_key,
+            hash=hash_hex,
+            signature=signature,
+        )
+
+    def append(
+        self, events: Sequence[Event], receipt: Receipt, snapshot: Snapshot | None = None
+    ) -> None:
+        """Persist one call's events and receipt (and the snapshot taken after it) in one
+        transaction, committed on return."""
         event_rows = [(e.seq, e.t_ms, e.kind, e.actor, e.cause, e.to_json()) for e in events]
         receipt_row = [(receipt.index, receipt.to_json())]  # to_json signs the receipt
-        self._write([(_INSERT_EVENT, event_rows), (_INSERT_RECEIPT, receipt_row)])
+        statements: list[tuple[str, Sequence[Sequence[Any]]]] = [
+            (_INSERT_EVENT, event_rows),
+            (_INSERT_RECEIPT, receipt_row),
+        ]
+        if snapshot is not None:
+            statements.append((_INSERT_SNAPSHOT, [_snapshot_row(snapshot)]))
+        self._write(statements)
 
     def events(self, after: int = 0) -> Iterator[Event]:
         """Events with seq > ``after`` in seq order, rebuilt from their stored JSON."""
@@ -180,16 +273,7 @@ class SqliteStore:
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
         """Store a snapshot, replacing one at the same revision."""
-        row = (
-            snapshot.revision,
-            snapshot.t_ms,
-            snapshot.receipt_count,
-            snapshot.chain_head,
-            snapshot.state_hash,
-            canonical_json(snapshot.state),
-        )
-        sql = f"INSERT OR REPLACE INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
-        self._write([(sql, [row])])
+        self._write([(_INSERT_SNAPSHOT, [_snapshot_row(snapshot)])])
 
     def snapshots(self) -> list[Snapshot]:
         """All snapshots, oldest first."""
@@ -209,10 +293,10 @@ class SqliteStore:
     def write_checkpoint(self, checkpoint: Checkpoint) -> None:
         """Record the run's signed checkpoint (the last one written wins)."""
         c = checkpoint
-        row = (c.run, c.size, c.head, c.revision, c.t_ms, c.state_hash, c.signature)
+        row = (c.run, c.size, c.head, c.revision, c.t_ms, c.state_hash, c.signature, c.ending)
         sql = (
             f"INSERT OR REPLACE INTO checkpoint (id, {_CHECKPOINT_COLUMNS}) "
-            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)"
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         self._write([(sql, [row])])
 
@@ -221,7 +305,7 @@ class SqliteStore:
         rows = self._query(f"SELECT {_CHECKPOINT_COLUMNS} FROM checkpoint WHERE id = 1")
         if not rows:
             return None
-        run, size, head, revision, t_ms, state_hash, signature = rows[0]
+        run, size, head, revision, t_ms, state_hash, signature, ending = rows[0]
         return Checkpoint(
             run=run,
             size=size,
@@ -230,14 +314,38 @@ class SqliteStore:
             t_ms=t_ms,
             state_hash=state_hash,
             signature=signature,
+            ending=ending,
         )
 
     def close(self) -> None:
-        """Close the database; reads and writes afterwards raise RuntimeError."""
+        """Close the database (and release the writer lock it holds); reads and writes
+        afterwards raise RuntimeError."""
         with self._lock:
             if not self._closed:
                 self._closed = True
-                self._db.close()
+                try:
+                    self._db.close()
+                finally:
+                    if self._hold is not None:
+                        self._hold.release()
+
+    def relocate(self, move: Callable[[], Path]) -> None:
+        """Close the database file, let ``move`` rename its directory and return the new
+        file path, and reopen it there; a failed move reopens the file where it was.
+
+        SQLite keeps journal file names from when it opened the database, so the file is
+        never moved while open.
+        """
+        with self._lock:
+            self._check_open()
+            self._db.close()
+            try:
+                path = move()
+            except BaseException:
+                self._db = self._connect(self.path)
+                raise
+            self.path = path
+            self._db = self._connect(path)
 
     # ------------------------------------------------------------ beyond the protocol
 
@@ -294,6 +402,17 @@ class SqliteStore:
         if not name.isidentifier():
             raise ValueError(f"not a pragma name: {name!r}")
         return self._query(f"PRAGMA {name}")[0][0]
+
+
+def _snapshot_row(snapshot: Snapshot) -> tuple[Any, ...]:
+    return (
+        snapshot.revision,
+        snapshot.t_ms,
+        snapshot.receipt_count,
+        snapshot.chain_head,
+        snapshot.state_hash,
+        canonical_json(snapshot.state),
+    )
 
 
 def _snapshot(row: Sequence[Any]) -> Snapshot:

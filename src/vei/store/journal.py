@@ -1,8 +1,8 @@
 """The call journal: what each tool call was sent and what it answered, beside the log.
 
 Receipts keep only digests of a call's arguments and result, so a stored run alone cannot
-show them. The adapters (MCP, the Gymnasium and text interfaces) therefore append one line
-per call to ``<run dir>/calls.jsonl``::
+show them. ``Session.call`` therefore appends one line per call to
+``<run dir>/calls.jsonl`` (whichever adapter made the call)::
 
     {"args": {...}, "index": 7, "result": {...}, "tool": "slack_send_message"}
 
