@@ -20,7 +20,7 @@ from mcp import Client
 from vei.agents.usage import Usage
 from vei.core.rng import derive_seed
 from vei.eval.plan import EpisodeSpec
-from vei.scenarios import Scenario, load_scenario
+from vei.scenarios import load_scenario
 from vei.session import Session
 
 
@@ -66,17 +66,17 @@ def drive(spec: EpisodeSpec) -> Drive:
     return result
 
 
-def _session(spec: EpisodeSpec, files: Mapping[str, str] | None = None) -> tuple[Session, Scenario]:
+def _session(spec: EpisodeSpec, files: Mapping[str, str] | None = None) -> Session:
     # The manifest is among the run's signed inputs, so it names only what the run holds
     # (its files), never the agent or the trial: the same calls give the same chain head
     # whoever makes them.
     scenario = load_scenario(spec.scenario, spec.pack)
     extra: dict[str, Any] = {"files": dict(files)} if files else {}
-    session = Session(spec.settings, run_id=spec.run_id, scenario=scenario, manifest_extra=extra)
-    return session, scenario
+    return Session(spec.settings, run_id=spec.run_id, scenario=scenario, manifest_extra=extra)
 
 
-def _task(session: Session, scenario: Scenario) -> str:
+def _task(session: Session) -> str:
+    """The task as the world states it (its facts drawn for the run's seed)."""
     return str(session.world.meta.get("task") or session.scenario.task)
 
 
@@ -86,17 +86,17 @@ async def _drive_over_mcp(spec: EpisodeSpec) -> Drive:
 
     agent = spec.agent
     if agent.kind == "scripted":
-        session, _ = _session(spec)
+        session = _session(spec)
         try:
             await drive_scripted(agent.target, session)
         finally:
             session.close()
         return Drive()
     files = {"completions": COMPLETIONS_FILE} if agent.kind == "openai" else None
-    session, scenario = _session(spec, files)
+    session = _session(spec, files)
     try:
         async with Client(build_server(session), cache=None) as client:
-            task = _task(session, scenario)
+            task = _task(session)
             if agent.kind == "openai":
                 assert agent.chat is not None and session.run_dir is not None
                 # Each trial gets its own model seed, and a rerun the same one.
@@ -118,9 +118,9 @@ async def _drive_over_mcp(spec: EpisodeSpec) -> Drive:
 def _drive_session(spec: EpisodeSpec, function: Callable[..., Any]) -> Drive:
     from vei.agents.python import usage_from
 
-    session, scenario = _session(spec)
+    session = _session(spec)
     try:
-        returned = function(session, _task(session, scenario))
+        returned = function(session, _task(session))
     finally:
         session.close()
     return Drive(usage_from(returned, spec.agent.target))
