@@ -67,6 +67,7 @@ DRIFT = (
         job=UserJoins,
         compile=_compile,
         occur=_occur,
+        events=(USER_CREATED,),
         library=(
             UserJoins(
                 id="identity_new_hires",
