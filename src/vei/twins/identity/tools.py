@@ -476,22 +476,22 @@ _MOVED = "{id, login, from, status}"
 TOOLS: tuple[ToolSpec, ...] = (
     tool(
         "identity_list_users",
-        "Search the company directory: users whose name, login, title, department or location contain every query word, "
+        "List and search the directory's users: each user whose name, login, title, department or location contain every query word, "
         "optionally only one status or one group's members, in id order. "
         "Returns {users: [{id, login, name, title, department, status}], total}.",
         ListUsersArgs,
         list_users,
         latency_ms=300,
-        keywords=("directory", "people", "okta", "find", "employee", "search", "who"),
+        keywords=("directory", "people", "okta", "find", "employee", "search", "who", "staff"),
     ),
     tool(
         "identity_get_user",
-        "Get one user's full directory profile by id or login: manager, groups, apps, lifecycle status and the actions it allows. "
+        "Get one user by id or login: the user's full directory profile with manager, groups, apps, lifecycle status and the actions it allows. "
         f"Returns {_PROFILE}.",
         UserArgs,
         get_user,
         latency_ms=250,
-        keywords=("profile", "person", "okta", "employee", "manager", "lookup"),
+        keywords=("profile", "people", "okta", "employee", "manager", "details"),
     ),
     tool(
         "identity_list_groups",
