@@ -145,3 +145,15 @@ def test_a_forks_chain_head_does_not_depend_on_the_parents_name(tmp_path: Path) 
         assert report.ok, report.failure
         heads.append(report.chain_head)
     assert heads[0] == heads[1]
+
+
+def test_a_fork_closed_without_events_verifies(tmp_path: Path) -> None:
+    # Its final snapshot, at the fork revision, replaces the starting one.
+    at = make_parent(tmp_path)
+    fork = fork_stored_run("parent", at, settings(tmp_path), run_id="reads-only")
+    fork.call("vei_observe", {})
+    fork.close()
+    assert fork.run_dir is not None
+    report = verify(fork.run_dir)
+    assert report.ok, report.failure
+    assert report.receipts == 1 and report.events == 0

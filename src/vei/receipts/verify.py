@@ -369,8 +369,10 @@ class _Verifier:
         fork point); returns the genesis hash."""
         revision, count, t_ms = self.first
         where = f"snapshot at revision {revision}"
-        initial = snapshots.get(count)
-        if initial is None or initial["revision"] != revision:
+        # The snapshot at the start's revision; a run closed before any event replaced it
+        # with its final snapshot (same revision, same state, later receipt count).
+        initial = next((s for s in snapshots.values() if s["revision"] == revision), None)
+        if initial is None:
             raise BadRecord(f"{where}: missing (the run's initial state)")
         if initial["state_hash"] != genesis.state_hash:
             what = "the fork point's state" if self.link is not None else "the seeded state"
