@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from vei.core.rng import stream
+from vei.drift.jobs import TWIN_DRIFT
 from vei.drift.library import DAYS, TIMES, TOPICS
 from vei.money import format_money
-from vei.twins.slack.state import dm_id
+from vei.twins.browser.state import PAGE_UPDATED
+from vei.twins.mail.state import MESSAGE_RECEIVED
+from vei.twins.slack.state import MESSAGE_POSTED, dm_id
 
-MAIL_RECEIVED = "mail.message_received"
-CHAT_POSTED = "slack.message_posted"
-PAGE_UPDATED = "browser.page_updated"
+MAIL_RECEIVED = MESSAGE_RECEIVED
+CHAT_POSTED = MESSAGE_POSTED
 ACTOR = "drift"
 _PICK = "_pick"
 _PRICE = re.compile(r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\$\s?\d+(?:\.\d{1,2})?")
@@ -179,8 +181,11 @@ def occurrence(config: Mapping[str, Any], job_id: str, k: int) -> Occurrence:
         kind, data, target, summary = _mail(job, rng, variables, context)
     elif job["kind"] == "chat":
         kind, data, target, summary = _chat(job, rng, variables, context)
-    else:
+    elif job["kind"] == "page":
         kind, data, target, summary = _page(config, job_id, k)
+    else:
+        occur = TWIN_DRIFT[job["kind"]].occur
+        kind, data, target, summary = occur(job, rng, _for_sender(variables, context, ""), context)
     data["drift"] = {"job": job_id, "occurrence": k}
     return Occurrence(due, job_id, k, kind, data, target, summary.replace("\n", " "))
 
