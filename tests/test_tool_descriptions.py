@@ -160,6 +160,52 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
     _call(world, seen, "identity_create_user", login=login, first_name="New", last_name="Hire")
     _call(world, seen, "identity_audit_log", user=user)
 
+    p1 = _call(world, seen, "servicedesk_list_incidents", priority=1)["incidents"][0]["id"]
+    _call(world, seen, "servicedesk_get_incident", incident=p1)
+    _call(world, seen, "servicedesk_acknowledge", incident=p1)
+    _call(world, seen, "servicedesk_update_incident", incident=p1, priority=2)
+    _call(world, seen, "servicedesk_comment", record=p1, text="Rolled back", work_note=True)
+    _call(world, seen, "servicedesk_link", record=p1, kind="doc", ref="DOC-1")
+    _call(
+        world, seen, "servicedesk_resolve", incident=p1, code="Duplicate", notes="Same as another"
+    )
+    _call(world, seen, "servicedesk_close", record=p1)
+    caller = world.state["servicedesk"]["me"]
+    _call(
+        world,
+        seen,
+        "servicedesk_create_incident",
+        short_description="Printer",
+        caller=caller,
+        priority=4,
+    )
+    request = _call(world, seen, "servicedesk_list_requests")["requests"][0]["id"]
+    _call(world, seen, "servicedesk_get_request", request=request)
+    mine = {
+        "servicedesk": {
+            "me": "a@company.example",
+            "requests": [
+                {
+                    "number": 1,
+                    "item": "Access",
+                    "requester": "a@company.example",
+                    "requested_for": "a@company.example",
+                    "stages": [{"name": "IT", "approver": "a@company.example"}],
+                },
+                {
+                    "number": 2,
+                    "item": "Access",
+                    "requester": "a@company.example",
+                    "requested_for": "a@company.example",
+                    "stages": [{"name": "IT", "approver": "a@company.example"}],
+                },
+            ],
+        }
+    }
+    desk = make_world(TWINS["servicedesk"], seed_data=mine)
+    _call(desk, seen, "servicedesk_approve", request="REQ-0001", comment="ok")
+    _call(desk, seen, "servicedesk_reject", request="REQ-0002", comment="not needed")
+
     session = Session(load_settings({}, env={}))
     reset = session.call("vei_reset", {"seed": 7})
     assert reset.ok, reset.result

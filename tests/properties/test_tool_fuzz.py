@@ -30,6 +30,9 @@ words = st.sampled_from(
         "design",
         "github",
         "ACTIVE",
+        "INC-0042",
+        "REQ-0012",
+        "In Progress",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))
