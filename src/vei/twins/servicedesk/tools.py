@@ -8,7 +8,7 @@ approver. Lists are in id order. Error codes are in ``ERROR_CODES``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
@@ -45,14 +45,14 @@ ERROR_CODES: dict[str, str] = {
     "servicedesk.not_approver": "The stage names another approver: you may approve or reject only stages that name you.",
     "servicedesk.stage_not_open": "That stage is not the one waiting for a decision (already decided, or waiting for an earlier stage).",
     "servicedesk.invalid_code": "Not a resolution or close code; the message lists the codes.",
-    "servicedesk.invalid_argument": "Text that is only whitespace, a link reference of the wrong shape, or an update that changes nothing.",
+    "servicedesk.invalid_argument": "Text that is only whitespace, an unknown link kind or a link reference of the wrong shape, or an update that changes nothing.",
 }
 
 _RECORD = Field(min_length=1, max_length=20, description="Record id: INC-0042 or REQ-0012.")
 _INCIDENT = Field(min_length=1, max_length=20, description="Incident id, e.g. INC-0042.")
 _REQUEST = Field(min_length=1, max_length=20, description="Request id, e.g. REQ-0012.")
 _LIMIT = Field(default=50, ge=1, le=200, description="At most this many rows.")
-LinkKind = Literal["doc", "ticket", "incident", "request", "url"]
+LINK_KINDS = ("doc", "ticket", "incident", "request", "url")
 _REF_PATTERNS = {"incident": "INC-", "request": "REQ-"}
 
 
@@ -120,7 +120,9 @@ class CommentArgs(ToolArgs):
 
 class LinkArgs(ToolArgs):
     record: str = _RECORD
-    kind: LinkKind = Field(description="What it links: doc, ticket, incident, request or url.")
+    kind: str = Field(
+        max_length=10, description="What it links: doc, ticket, incident, request or url."
+    )
     ref: str = Field(
         min_length=1, max_length=300, description="Its id (DOC-3, IT-12, INC-0042) or URL."
     )
@@ -432,6 +434,8 @@ def link(state: State, args: LinkArgs, ctx: CallContext) -> dict[str, Any]:
     """Link a doc, ticket, another record or a URL to a record."""
     record = _record(state, args.record)
     ref = args.ref.strip()
+    if args.kind not in LINK_KINDS:
+        raise invalid("servicedesk", f"no link kind {args.kind!r} (kinds: {', '.join(LINK_KINDS)})")
     if args.kind in _REF_PATTERNS:
         ref = _record(state, ref, args.kind + "s")["id"]
     elif args.kind == "url" and not ref.startswith(("http://", "https://")):
