@@ -312,3 +312,48 @@ def test_drifted_incident_updates_are_pure_draws_on_open_incidents() -> None:
     first = kind.occur(job, random.Random(3), {}, {})
     assert first == kind.occur(job, random.Random(3), {}, {}) and first[0] == COMMENT_ADDED
     assert kind.compile(kind.library[0], {}) == "the world has no servicedesk twin"
+
+
+def test_the_chat_approver_approves_their_stage_only_when_asked_about_that_request() -> None:
+    from vei.npc.engine import TWIN as NPC_ENGINE
+
+    slack_seed = {
+        "me": "agent",
+        "users": [
+            {"id": "U00", "name": "agent", "display_name": "Alex Morgan"},
+            {"id": "U01", "name": "priya.nair", "display_name": "Priya Nair"},
+        ],
+        "channels": [{"name": "general"}],
+    }
+    rule = {
+        "id": "priya",
+        "kind": "servicedesk_approver",
+        "user": "priya.nair",
+        "login": "priya.nair@company.example",
+        "delay_ms": 30_000,
+    }
+    seed = {
+        "slack": slack_seed,
+        "servicedesk": _seed_two_stage("priya.nair@company.example"),
+        "npc": {"rules": [rule], "facts": {}},
+    }
+    world = make_world(TWINS["slack"], TWIN, NPC_ENGINE, seed_data=seed)
+    ok(world, "slack_send_message", channel="@priya.nair", text="Could you approve it please?")
+    ok(world, "vei_tick", dt_ms=60_000)
+    assert world.state["servicedesk"]["requests"]["REQ-0007"]["stages"][0]["state"] == "requested"
+    ok(
+        world,
+        "slack_send_message",
+        channel="@priya.nair",
+        text="Could you approve REQ-0007 please?",
+    )
+    ok(world, "slack_send_message", channel="@priya.nair", text="Please approve REQ-0007, thanks!")
+    ok(world, "vei_tick", dt_ms=60_000)
+    stage = world.state["servicedesk"]["requests"]["REQ-0007"]["stages"][0]
+    assert (stage["state"], stage["decided_by"]) == ("approved", "priya.nair@company.example")
+    replies = [
+        m
+        for m in ok(world, "slack_open_channel", channel="@priya.nair")["messages"]
+        if m["user"] == "U01"
+    ]
+    assert len(replies) == 1 and "REQ-0007" in replies[0]["text"]
