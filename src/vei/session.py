@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from vei import __version__
+from vei.assembly import world_twins
 from vei.config import Settings
 from vei.core.errors import VeiError
 from vei.core.middleware import Middleware
 from vei.core.world import CallOutcome, World
 from vei.drift.assemble import bind_actor_backend
 from vei.receipts.signing import Signer, load_or_create_signer, load_signer
-from vei.scenarios import Scenario, UnknownScenarioError, load_scenario
+from vei.scenarios import Scenario, UnknownScenarioError, check_settings, load_scenario
 from vei.store.base import Checkpoint, StateStore
 from vei.store.journal import CallJournal
 from vei.store.memory import MemoryStore
-from vei.twins import get_twins
 
 log = logging.getLogger("vei.session")
 
@@ -41,6 +41,8 @@ class Session:
         scenario: Scenario | None = None,
         manifest_extra: Mapping[str, Any] | None = None,
     ) -> None:
+        if scenario is None:
+            check_settings(settings)
         self.settings = settings
         # Recorded in the first run's manifest (and so among its signed inputs): `vei eval`
         # lists the files it keeps beside the database.
@@ -180,7 +182,7 @@ class Session:
         """A new world and run of ``settings`` (and its run directory, when persisted)."""
         scenario = scenario or self.scenario
         names, seed_data, middleware = self._components(settings, scenario)
-        twins = bind_actor_backend(get_twins(names), settings)
+        twins = bind_actor_backend(world_twins(names), settings)
         run = self._run_id(settings, scenario, run_id)
         manifest = self._manifest(settings, scenario, run, names)
         built: list[World] = []

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from vei.config import load_settings
 from vei.core.errors import UnknownToolError, VeiError
 from vei.core.world import CallOutcome
+from vei.scenarios import check_settings
 from vei.scoring.report import score
 from vei.session import Session
 
@@ -124,6 +125,7 @@ class TextEnv:
             raise ValueError("violation_penalty must be >= 0")
         overrides = {**(settings or {}), "scenario": scenario, "scenario_pack": pack}
         self.settings = load_settings(overrides)
+        check_settings(self.settings)
         self.max_steps = max_steps
         self.reward_mode = reward
         self.violation_penalty = float(violation_penalty)

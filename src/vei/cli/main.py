@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 import typer
 
-from vei.config import ConfigError, Settings, load_settings
+from vei.cli.common import fail_closing, open_session_or_exit, settings_or_exit
 
 app = typer.Typer(
     name="vei",
@@ -17,15 +17,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-def settings_or_exit(overrides: dict[str, Any]) -> Settings:
-    """Load settings; an invalid one prints the message (naming the variable) and exits 2."""
-    try:
-        return load_settings(overrides)
-    except ConfigError as exc:
-        typer.echo(f"vei: invalid configuration: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -77,30 +68,6 @@ def serve(
         fail_closing(session.world.run_id, session.world.chain.count, exc)
     if session.world.broken:  # its store failed while serving: nothing was signed at close
         fail_closing(session.world.run_id, session.world.chain.count, "its store failed earlier")
-
-
-def open_session_or_exit(settings: Settings, run_id: str | None) -> Any:
-    """A Session, or one line naming the problem and exit 2 (never a traceback)."""
-    from vei.scenarios import UnknownScenarioError
-    from vei.session import Session
-
-    try:
-        return Session(settings, run_id=run_id)
-    except (UnknownScenarioError, ValueError, LookupError, OSError, RuntimeError) as exc:
-        # Run id taken or unsafe, state dir unusable, key unreadable, run locked, ...
-        typer.echo(f"vei: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def fail_closing(run: str, receipts: int, exc: Exception | str) -> None:
-    """Report a run that could not be closed (its store failed) and exit 2."""
-    typer.echo(
-        f"vei: run {run} could not be closed: {exc}. It is recorded up to its last committed "
-        f"call (at most receipt {receipts}); once the disk has room, `vei-state recover {run}` "
-        "seals it",
-        err=True,
-    )
-    raise typer.Exit(2)
 
 
 @app.command()

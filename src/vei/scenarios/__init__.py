@@ -19,10 +19,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from vei.config import DEFAULT_SEED
+from vei.config import ConfigError, Settings
 from vei.core.canonical import digest
 from vei.facts import FactError, FactValue, draw_facts, substitute
 from vei.scenarios.schema import ScenarioFile
+from vei.types import DEFAULT_SEED
 
 PACKS_DIR = Path(__file__).parent / "packs"
 
@@ -110,7 +111,7 @@ def parse_scenario(
     """Validate parsed YAML/JSON data as a scenario for ``seed``, including every twin's
     seed data. ``drawn`` means ``raw`` is already a scenario for one seed (a run's
     manifest): its facts are taken as they are and nothing is substituted."""
-    from vei.twins import get_twins
+    from vei.assembly import world_twins
 
     concrete = raw if drawn else instantiate(raw, seed, source)
     try:
@@ -118,7 +119,7 @@ def parse_scenario(
     except ValidationError as exc:
         raise ScenarioError(_format_errors(source, exc)) from None
     try:
-        twins = get_twins(list(spec.twins))
+        twins = world_twins(list(spec.twins))
     except ValueError as exc:
         raise ScenarioError(f"{source}: invalid scenario\n  twins: {exc}") from None
     seed_data: dict[str, Any] = {}
@@ -165,6 +166,24 @@ def load_scenario_file(path: Path, pack: str = "local", *, seed: int = DEFAULT_S
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
     return parse_scenario(raw, source=path, pack=pack, seed=seed)
+
+
+def check_settings(settings: Settings) -> None:
+    """ConfigError naming VEI_SCENARIO_PACK or VEI_SCENARIO, with the allowed values,
+    when the settings name a pack or scenario that does not exist."""
+    if settings.scenario_pack not in known_packs():
+        allowed = " | ".join(known_packs())
+        raise ConfigError(
+            "VEI_SCENARIO_PACK", f"unknown pack {settings.scenario_pack!r} (allowed: {allowed})"
+        )
+    names = known_scenarios(settings.scenario_pack)
+    if settings.scenario not in names:
+        allowed = " | ".join(names)
+        raise ConfigError(
+            "VEI_SCENARIO",
+            f"unknown scenario {settings.scenario!r} in pack {settings.scenario_pack!r} "
+            f"(allowed: {allowed})",
+        )
 
 
 def known_packs() -> list[str]:
