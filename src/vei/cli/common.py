@@ -32,13 +32,21 @@ def settings_or_exit(overrides: dict[str, Any], program: str = "vei") -> Setting
     return settings
 
 
-def open_session_or_exit(settings: Settings, run_id: str | None) -> Session:
-    """A Session, or one line naming the problem and exit 2."""
+def open_session_or_exit(
+    settings: Settings, run_id: str | None, fork: str | None = None
+) -> Session:
+    """A Session (a fork of ``fork``, RUN@REV, when given), or one line naming the problem
+    and exit 2."""
+    from vei.fork import ForkError, fork_from_ref
     from vei.scenarios import UnknownScenarioError
     from vei.session import Session
 
     try:
+        if fork is not None:
+            return fork_from_ref(fork, settings, run_id=run_id)
         return Session(settings, run_id=run_id)
+    except ForkError as exc:
+        raise fail("vei", f"--from {fork}: {exc.code}: {exc.message}") from None
     except (UnknownScenarioError, ValueError, LookupError, OSError, RuntimeError) as exc:
         # Run id taken or unsafe, state dir unusable, key unreadable, run locked, ...
         raise fail("vei", str(exc)) from None

@@ -39,10 +39,27 @@ def serve(
     max_sessions: Annotated[
         int, typer.Option(help="HTTP: most MCP sessions (worlds) open at once.", min=1)
     ] = 64,
+    from_run: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="RUN@REV",
+            help="Serve a new run forked from stored run RUN at revision REV (stdio).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the world over MCP: on stdin/stdout (point your MCP client at this command), or
-    over streamable HTTP with --transport http (a bearer token is required)."""
+    over streamable HTTP with --transport http (a bearer token is required). With --from
+    RUN@REV the run starts in RUN's state at revision REV (a fork, linked to RUN), written
+    to the state dir, else beside RUN."""
     settings = settings_or_exit({"scenario": scenario, "seed": seed, "state_dir": state_dir})
+    if from_run is not None and (transport != "stdio" or scenario or seed):
+        typer.echo(
+            "vei: --from serves one fork over stdio; its scenario and seed are the parent's "
+            "(leave out --scenario, --seed and --transport http)",
+            err=True,
+        )
+        raise typer.Exit(2)
     if transport not in ("stdio", "http"):
         typer.echo(
             f"vei: --transport {transport!r} is not allowed (allowed: stdio | http)", err=True
@@ -59,7 +76,7 @@ def serve(
     from vei.adapters.mcp import serve_stdio
     from vei.core.world import WorldBrokenError
 
-    session = open_session_or_exit(settings, run_id)
+    session = open_session_or_exit(settings, run_id, from_run)
     if session.run_dir is not None:
         print(f"vei: run {session.world.run_id} in {session.run_dir}", file=sys.stderr)
     try:

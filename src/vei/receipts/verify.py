@@ -78,6 +78,8 @@ class VerifyReport:
     key_pinned: bool = False
     public_key: str | None = None
     proven: list[str] = field(default_factory=list)
+    # A fork's signed link to its parent (``vei.receipts.lineage``), with ``checked``.
+    parent: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form (``vei-state verify --json``)."""
@@ -97,6 +99,7 @@ class VerifyReport:
             "failure": self.failure,
             "proven": list(self.proven),
             "notes": list(self.notes),
+            "parent": None if self.parent is None else dict(self.parent),
         }
 
 
@@ -155,11 +158,15 @@ class ReplayResult:
 
 
 def replay_run(store: StateStore, reducers: Mapping[str, Reducer]) -> ReplayResult:
-    """Rebuild the final state from the revision-0 snapshot and every stored event."""
-    initial = store.latest_snapshot(at_or_before=0)
-    if initial is None or initial.revision != 0:
-        raise ValueError("the run has no snapshot at revision 0 (its initial state)")
-    revision = 0
+    """Rebuild the final state from the initial snapshot (revision 0, or a fork's fork
+    point) and every stored event."""
+    from vei.fork import start_of
+
+    first = start_of(store)[0]
+    initial = store.latest_snapshot(at_or_before=first)
+    if initial is None or initial.revision != first:
+        raise ValueError(f"the run has no snapshot at revision {first} (its initial state)")
+    revision = first
 
     def tracked() -> Iterator[Event]:
         nonlocal revision
@@ -237,6 +244,8 @@ class _Verifier:
         self.clock = 0
         self.head = ""
         self.every = 1
+        self.link: dict[str, Any] | None = None
+        self.first = (0, 0, 0)  # where the log begins: revision, receipt count, t_ms
         self.expected: list[tuple[int, int]] = []  # (revision, receipt) of required snapshots
         self._events: Iterator[Row] = iter(())
 
@@ -247,13 +256,13 @@ class _Verifier:
         taken = {row["revision"] for row in snapshots.values()}
         self.head = self._start(snapshots, genesis)
         self._events = _rows(self.store, "events")
-        count = 0
+        count = self.first[1]
         self.where = "receipts"
         for row in _rows(self.store, "receipts"):
             count += 1
             self._receipt(row, count, key)
             self._check_snapshot(snapshots.pop(count, None), count)
-            self.report.receipts = count
+            self.report.receipts = count - self.first[1]
         for left in snapshots.values():
             where = f"snapshot at revision {left['revision']}"
             raise BadRecord(
@@ -275,6 +284,13 @@ class _Verifier:
                     f"snapshot at revision {revision}: missing ({what} taken after receipt "
                     f"{receipt})"
                 )
+        if self.link is not None:
+            from vei.receipts.lineage import check_parent
+
+            self.where = "parent"
+            self.report.parent = check_parent(
+                self.link, genesis, self.manifest, self.run_dir, self.reducers
+            )
 
     # ---------------------------------------------------------------- pieces
 
@@ -322,6 +338,13 @@ class _Verifier:
                 "signed when the run started (genesis)"
             )
         self.every = genesis.snapshot_every
+        from vei.receipts.lineage import link_of
+
+        self.link = link_of(genesis)
+        if self.link is not None:
+            self.first = (self.link["revision"], self.link["receipt"], self.link["t_ms"])
+            reason = "verification stopped before the parent was checked"
+            self.report.parent = {**self.link, "checked": False, "reason": reason}
         return genesis
 
     def _snapshots(self) -> dict[int, Row]:
@@ -342,15 +365,22 @@ class _Verifier:
         return by_count
 
     def _start(self, snapshots: dict[int, Row], genesis: Genesis) -> str:
-        """The initial state (from the revision-0 snapshot); returns the genesis hash."""
-        initial = next((s for s in snapshots.values() if s["revision"] == 0), None)
+        """The initial state (from the revision-0 snapshot, or a fork's snapshot at its
+        fork point); returns the genesis hash."""
+        revision, count, t_ms = self.first
+        where = f"snapshot at revision {revision}"
+        # The snapshot at the start's revision; a run closed before any event replaced it
+        # with its final snapshot (same revision, same state, later receipt count).
+        initial = next((s for s in snapshots.values() if s["revision"] == revision), None)
         if initial is None:
-            raise BadRecord("snapshot at revision 0: missing (the run's initial state)")
+            raise BadRecord(f"{where}: missing (the run's initial state)")
         if initial["state_hash"] != genesis.state_hash:
-            raise BadRecord("snapshot at revision 0: is not the seeded state the genesis signed")
+            what = "the fork point's state" if self.link is not None else "the seeded state"
+            raise BadRecord(f"{where}: is not {what} the genesis signed")
         # A private copy: replay folds in place and the snapshot row must stay as stored.
         self.state = json.loads(canonical_json(initial["state_obj"]))
-        self._check_snapshot(snapshots.pop(0, None), 0, genesis.hash)
+        self.last_seq, self.clock = revision, t_ms
+        self._check_snapshot(snapshots.pop(count, None), count, genesis.hash)
         return genesis.hash
 
     def _check_snapshot(self, snap: Row | None, count: int, head: str | None = None) -> None:
@@ -362,7 +392,7 @@ class _Verifier:
                 f"{where}: taken at receipt {count}, when the revision was {self.last_seq}"
             )
         if snap["chain_head"] != (head or self.head):
-            what = f"the hash of receipt {count}" if count else "the genesis hash"
+            what = f"the hash of receipt {count}" if head is None else "the genesis hash"
             raise BadRecord(f"{where}: chain_head is not {what}")
         if snap["t_ms"] != self.clock:
             raise BadRecord(f"{where}: t_ms {snap['t_ms']}, the clock was {self.clock}")
@@ -388,7 +418,7 @@ class _Verifier:
         if _safe_chain_hash(receipt.body) != receipt.hash:
             raise BadRecord(f"{where}: hash does not match its fields")
         if receipt.body["prev"] != self.head:
-            before = f"receipt {index - 1}" if index > 1 else "the genesis"
+            before = f"receipt {index - 1}" if index > self.first[1] + 1 else "the genesis"
             raise BadRecord(f"{where}: prev is not the hash of {before}")
         if receipt.check(key) is not None:
             raise BadRecord(f"{where}: signature does not verify")
@@ -447,7 +477,7 @@ class _Verifier:
                 return False
             raise BadRecord(
                 "checkpoint: missing: the run was not closed (its writer stopped without "
-                "closing it, or the end of its log was removed); receipts 1-"
+                f"closing it, or the end of its log was removed); receipts {self.first[1] + 1}-"
                 f"{count} verify. If the writer crashed, `vei-state recover "
                 f"{self.run_id}` seals it as ended by a crash"
             )

@@ -19,6 +19,7 @@ _APPS = (
     "slack",
     "mail",
     "browser",
+    "identity",
 )
 TWINS: dict[str, Twin] = {name: importlib.import_module(f"vei.twins.{name}").TWIN for name in _APPS}
 
