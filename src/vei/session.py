@@ -48,7 +48,7 @@ class Session:
         """``fork`` starts the first run from a parent's state (``vei.fork``): see ``fork``
         and ``vei.fork.fork_stored_run``; a run after ``vei_reset`` starts seeded again."""
         if scenario is None:
-            check_settings(settings)
+            settings = check_settings(settings)
         self.settings = settings
         # Recorded in the first run's manifest (and so among its signed inputs): `vei eval`
         # lists the files it keeps beside the database.

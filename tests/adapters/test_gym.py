@@ -32,10 +32,10 @@ from vei.assembly import world_twins
 from vei.config import ConfigError
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
-from vei.scenarios import known_scenarios, load_scenario
+from vei.scenarios import known_packs, known_scenarios, load_scenario
 from vei.store.rundir import open_run
 
-IDS = [env_id(s) for s in known_scenarios("core")] + [GENERIC_ID]
+IDS = [env_id(s) for p in known_packs() for s in known_scenarios(p)] + [GENERIC_ID]
 
 
 @pytest.mark.parametrize("name", IDS)

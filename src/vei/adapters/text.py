@@ -124,8 +124,7 @@ class TextEnv:
         if not violation_penalty >= 0:
             raise ValueError("violation_penalty must be >= 0")
         overrides = {**(settings or {}), "scenario": scenario, "scenario_pack": pack}
-        self.settings = load_settings(overrides)
-        check_settings(self.settings)
+        self.settings = check_settings(load_settings(overrides))
         self.max_steps = max_steps
         self.reward_mode = reward
         self.violation_penalty = float(violation_penalty)

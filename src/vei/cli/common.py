@@ -25,8 +25,7 @@ def settings_or_exit(overrides: dict[str, Any], program: str = "vei") -> Setting
     from vei.scenarios import check_settings
 
     try:
-        settings = load_settings(overrides)
-        check_settings(settings)
+        settings = check_settings(load_settings(overrides))
     except ConfigError as exc:
         raise fail(program, f"invalid configuration: {exc}") from None
     return settings

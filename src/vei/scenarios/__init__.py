@@ -11,7 +11,7 @@ errors name the file, the field path and what was expected.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from vei.core.canonical import digest
 from vei.facts import FactError, FactValue, draw_facts, substitute
 from vei.scenarios.schema import ScenarioFile
 from vei.types import DEFAULT_SEED
+
+DEFAULT_PACK = "core"
 
 PACKS_DIR = Path(__file__).parent / "packs"
 
@@ -168,22 +170,34 @@ def load_scenario_file(path: Path, pack: str = "local", *, seed: int = DEFAULT_S
     return parse_scenario(raw, source=path, pack=pack, seed=seed)
 
 
-def check_settings(settings: Settings) -> None:
-    """ConfigError naming VEI_SCENARIO_PACK or VEI_SCENARIO, with the allowed values,
-    when the settings name a pack or scenario that does not exist."""
+def check_settings(settings: Settings) -> Settings:
+    """The settings with the scenario's pack settled: ConfigError naming
+    VEI_SCENARIO_PACK or VEI_SCENARIO, with the allowed values, when they name a pack or
+    scenario that does not exist. Scenario names are unique across packs, so with the
+    default pack (``core``) a scenario of another pack is found by its name alone."""
     if settings.scenario_pack not in known_packs():
         allowed = " | ".join(known_packs())
         raise ConfigError(
             "VEI_SCENARIO_PACK", f"unknown pack {settings.scenario_pack!r} (allowed: {allowed})"
         )
     names = known_scenarios(settings.scenario_pack)
-    if settings.scenario not in names:
-        allowed = " | ".join(names)
-        raise ConfigError(
-            "VEI_SCENARIO",
-            f"unknown scenario {settings.scenario!r} in pack {settings.scenario_pack!r} "
-            f"(allowed: {allowed})",
-        )
+    if settings.scenario in names:
+        return settings
+    if settings.scenario_pack == DEFAULT_PACK:
+        pack = pack_of(settings.scenario)
+        if pack is not None:
+            return replace(settings, scenario_pack=pack)
+    allowed = " | ".join(names)
+    raise ConfigError(
+        "VEI_SCENARIO",
+        f"unknown scenario {settings.scenario!r} in pack {settings.scenario_pack!r} "
+        f"(allowed: {allowed}; `vei scenarios list` lists every pack)",
+    )
+
+
+def pack_of(name: str) -> str | None:
+    """The pack that holds scenario ``name``, if any."""
+    return next((p for p in known_packs() if name in known_scenarios(p)), None)
 
 
 def known_packs() -> list[str]:
