@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from vei.core.canonical import canonical_json
 from vei.core.events import Event
 from vei.receipts.chain import Receipt, ReceiptChain
 from vei.receipts.signing import Signer
@@ -62,7 +63,8 @@ class Log:
 
 def _snapshot(revision: int, receipts: int = 0) -> Snapshot:
     state = {"core": {"pending": {}}, "kv": {"rev": revision}}
-    return Snapshot(revision, revision * 10, receipts, "h" * 64, f"{revision:064x}", state)
+    text = canonical_json(state)
+    return Snapshot(revision, revision * 10, receipts, "h" * 64, f"{revision:064x}", text)
 
 
 def test_append_then_read_back_in_order(store: StateStore) -> None:

@@ -1,4 +1,9 @@
-"""The in-memory store: the default when no state dir is configured (RL loops, tests)."""
+"""The in-memory store: the default when no state dir is configured (RL loops, tests).
+
+Of the snapshots a run takes, it keeps the state of only the first (revision 0) and the
+latest, which is all a restore needs; the others keep their record (revision, hash, chain
+head, size) so a verification still sees that each was taken.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +44,7 @@ class MemoryStore:
         self._events.extend(events)
         self._receipts.append(receipt)
         if snapshot is not None:
-            self._snapshots[snapshot.revision] = snapshot
+            self._keep(snapshot)
 
     def events(self, after: int = 0) -> Iterator[Event]:
         # seqs are dense from 1, so seq s sits at position s - 1
@@ -48,15 +53,33 @@ class MemoryStore:
     def receipts(self, after: int = 0) -> Iterator[Receipt]:
         return iter(self._receipts[max(after, 0) :])
 
+    def _keep(self, snapshot: Snapshot) -> None:
+        # The state of the previous latest snapshot is no longer needed (unless it is the
+        # first): a long run keeps two states, not one per snapshot.
+        if self._snapshots:
+            latest = max(self._snapshots)
+            previous = self._snapshots[latest]
+            if 0 < latest < snapshot.revision and previous.text is not None:
+                self._snapshots[latest] = previous.without_state()
+        self._snapshots[snapshot.revision] = snapshot
+
     def save_snapshot(self, snapshot: Snapshot) -> None:
         self._open()
-        self._snapshots[snapshot.revision] = snapshot
+        self._keep(snapshot)
 
     def snapshots(self) -> list[Snapshot]:
         return [self._snapshots[rev] for rev in sorted(self._snapshots)]
 
+    def snapshot_heads(self) -> list[Snapshot]:
+        """Every snapshot's record without its state, oldest first."""
+        return [s.without_state() for s in self.snapshots()]
+
     def latest_snapshot(self, at_or_before: int | None = None) -> Snapshot | None:
-        revs = [r for r in self._snapshots if at_or_before is None or r <= at_or_before]
+        revs = [
+            r
+            for r, s in self._snapshots.items()
+            if s.text is not None and (at_or_before is None or r <= at_or_before)
+        ]
         return self._snapshots[max(revs)] if revs else None
 
     def write_checkpoint(self, checkpoint: Checkpoint) -> None:
