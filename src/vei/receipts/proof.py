@@ -34,7 +34,6 @@ def proven_statements(report: VerifyReport) -> list[str]:
         else "replaying the events from the seeded world reproduces the latest snapshot and "
         "the final state hash, and every snapshot holds the state its hash names (--deep "
         "also compares the replay with each of them)",
-
         key,
     ]
     if report.status == "closed":
