@@ -47,7 +47,7 @@ class SignatureChecks:
         cores = os.cpu_count() or 1
         self.workers = workers if workers is not None else cores
         self._pending: list[Item] = []
-        self._futures: list[tuple[int, Future[list[int]]]] = []
+        self._futures: list[tuple[list[Item], Future[list[int]]]] = []
         self._bad: list[int] = []
         self._pool: ProcessPoolExecutor | None = None
         if expected >= POOL_FROM and self.workers > 1:
@@ -66,13 +66,19 @@ class SignatureChecks:
         if self._pool is None:
             self._bad.extend(bad_indexes(self.key, items))
             return
-        self._futures.append((items[-1][0], self._pool.submit(bad_indexes, self.key, items)))
+        try:
+            self._futures.append((items, self._pool.submit(bad_indexes, self.key, items)))
+        except Exception:  # a pool that cannot start or broke: check here instead
+            self._bad.extend(bad_indexes(self.key, items))
 
     def first_bad(self) -> int | None:
         """Check everything queued so far; the lowest index whose signature fails, or None."""
         self._submit()
-        for _, future in self._futures:
-            self._bad.extend(future.result())
+        for items, future in self._futures:
+            try:
+                self._bad.extend(future.result())
+            except Exception:  # a worker died: its batch is checked here instead
+                self._bad.extend(bad_indexes(self.key, items))
         self._futures = []
         return min(self._bad) if self._bad else None
 

@@ -81,6 +81,8 @@ class VerifyReport:
     public_key: str | None = None
     proven: list[str] = field(default_factory=list)
     deep: bool = False
+    # The replayed state at the end of the log (not part of the report's JSON).
+    final_state: State | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form (``vei-state verify --json``)."""
@@ -323,6 +325,8 @@ class _Verifier:
         self._signatures_hold()  # before the checkpoint is judged against the chain
         self.report.chain_head = self.head
         self.report.state_hash = self._replay_hash()
+        self.report.final_state = self.state
+
         self.report.t_ms = self.clock
         closed = self._checkpoint(count, key)
         if closed:
@@ -601,8 +605,10 @@ def _event(row: Row, seq: int) -> Event:
         event = Event.from_dict(raw)
     except (KeyError, TypeError, ValueError, AttributeError):
         raise BadRecord(f"{where}: stored text is not an event envelope") from None
-    if _canonical(event.to_dict()) != row["body"]:
+    text = _canonical(event.to_dict())
+    if text != row["body"]:
         raise BadRecord(f"{where}: stored text is not canonical JSON")
+    object.__setattr__(event, "_json", text)  # its digest needs no second encoding
     for column in _EVENT_COLUMNS:
         if row.get(column) != getattr(event, column):
             raise BadRecord(f"{where}: column {column!r} disagrees with the stored text")
