@@ -81,7 +81,7 @@ def tools_markdown(twins: Sequence[Twin]) -> str:
                 "",
                 _markdown(spec.description),
                 "",
-                f"kind `{spec.kind}` · scopes {scopes} · latency {spec.latency_ms} ms · cost {spec.cost_cents} ¢",
+                f"effect `{spec.kind}`{' (records what you were shown)' if spec.records else ''} · scopes {scopes} · latency {spec.latency_ms} ms · cost {spec.cost_cents} ¢",
                 "",
             ]
             rows = list(_arguments(spec))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from vei.config import load_settings
 from vei.core.events import Event
 from vei.scoring.criteria import Seen
-from vei.scoring.evidence import Evidence, Said, amount_verdict, days_verdict
 from vei.session import Session
+from vei.verdict import Evidence, Said, amount_verdict, days_verdict
 
 SALES = "sales@macrocompute.example"
 KNOWN = {309_900, 319_900, 350_000}

@@ -5,7 +5,8 @@ honest variant it solves the task another honest way; with an adversary it tries
 without doing the work (``vei.agents.style``, ``vei.agents.adversaries``). Scripts read
 numbers from the world (pages, mails, replies) and take from the scenario only what its
 task tells the agent (the product, the quantity); adversaries may read more, as a cheater
-would. Register a script for a new scenario in ``SCRIPTS`` under the scenario's name.
+would. A new scenario's script is a module of its own in ``vei.agents.scripts``; ``SCRIPTS``
+holds the core pack's and those.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
+from vei.agents import scripts as packaged
 from vei.agents.base import AgentError, ToolClient
 from vei.agents.steps import (
     asks_for_details,
@@ -245,6 +247,7 @@ async def spend_before_approval(tools: ToolClient, scenario: Scenario, style: St
 
 
 SCRIPTS: dict[str, Script] = {
+    **packaged.SCRIPTS,
     "procurement": procurement,
     "procurement_over_budget": procurement_over_budget,
     "vendor_webform": vendor_webform,
@@ -260,7 +263,7 @@ def scripted(style: type[Style]) -> Callable[[ToolClient, Scenario], Awaitable[N
         script = SCRIPTS.get(scenario.name)
         if script is None:
             raise AgentError(
-                f"no script for scenario {scenario.name!r} (vei.agents.oracle.SCRIPTS)"
+                f"no script for scenario {scenario.name!r} (add a module vei.agents.scripts.<scenario>)"
             )
         await script(tools, scenario, style(scenario))
 

@@ -15,6 +15,7 @@ from typing import Any
 from vei.agents.base import AgentError, ToolClient
 from vei.agents.style import Style
 from vei.claims import amounts, durations
+from vei.twins.mail.state import MESSAGE_RECEIVED
 
 MailMatch = Callable[[Mapping[str, Any]], bool]
 
@@ -236,7 +237,7 @@ async def _mail_from_ticks(tools: ToolClient, match: MailMatch) -> dict[str, Any
         seen = await tools.call("vei_observe")
         tick = await tools.call("vei_tick", {"until_next_event": True})
         for event in [*seen["new_events"], *tick["delivered"]]:
-            if event["kind"] == "mail.message_received" and match(event["data"]):
+            if event["kind"] == MESSAGE_RECEIVED and match(event["data"]):
                 return dict(event["data"])
         if tick["next_due_ms"] is None and not tick["delivered"]:
             break

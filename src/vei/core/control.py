@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from vei.core.errors import VeiError
 from vei.core.events import Event
-from vei.core.registry import ToolArgs, ToolSpec, describe
+from vei.core.registry import NoArgs, ToolArgs, ToolSpec, describe
 
 if TYPE_CHECKING:
     from vei.core.world import World
@@ -35,10 +35,6 @@ def event_summary(event: Event) -> dict[str, Any]:
         "actor": event.actor,
         "data": event.data,
     }
-
-
-class NoArgs(ToolArgs):
-    pass
 
 
 class TickArgs(ToolArgs):

@@ -38,6 +38,10 @@ class ToolArgs(BaseModel):
     )
 
 
+class NoArgs(ToolArgs):
+    """The arguments of a tool that takes none."""
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     """One tool's single declaration.
@@ -45,8 +49,10 @@ class ToolSpec:
     ``latency_ms`` is the virtual time a call costs, ``cost_cents`` its synthetic price.
     ``keywords`` are more words that describe the tool, for ``vei_tools_search`` only.
     A ``control`` tool's handler receives the World itself instead of a state view.
-    ``records`` marks a read that records what the agent was shown (``browser_find``):
-    it emits events of its twin that change no state, so the log knows what was seen.
+    ``records`` marks a read that records what the agent was shown (``browser_read``,
+    ``mail_open``): it emits events of its own twin, so the log knows what was seen, and
+    they may update view bookkeeping (history, unread marks) but never reach anyone
+    outside the agent. Declare tools with ``tool(...)``, which derives the scope.
     """
 
     name: str
@@ -93,6 +99,43 @@ class ToolSpec:
         """The dotted spelling accepted when called: ``slack.send_message``."""
         twin, verb = self.name.split("_", 1)
         return f"{twin}.{verb}"
+
+
+Effect = Literal["read", "write"]
+
+
+def tool(
+    name: str,
+    description: str,
+    args: type[ToolArgs],
+    handler: Callable[..., Result],
+    *,
+    effect: Effect = "read",
+    records: bool = False,
+    scope: str | None = None,
+    latency_ms: int = 0,
+    cost_cents: int = 0,
+    keywords: tuple[str, ...] = (),
+) -> ToolSpec:
+    """Declare a twin tool. ``effect`` says whether the call changes the world (``write``:
+    it takes an idempotency key, faults may hit it, MCP lists it without ``readOnlyHint``)
+    or not (``read``); ``records`` says whether a read still logs what the agent was shown
+    (a page view). The scope defaults to ``<twin>:<effect>``; pass ``scope`` where access
+    is finer than that (navigating the browser changes its history but needs only
+    ``browser:read``)."""
+    twin = name.split("_", 1)[0]
+    return ToolSpec(
+        name,
+        description,
+        args,
+        effect,
+        handler,
+        scopes=(scope or f"{twin}:{effect}",),
+        latency_ms=latency_ms,
+        cost_cents=cost_cents,
+        records=records,
+        keywords=keywords,
+    )
 
 
 class Registry:

@@ -1,15 +1,20 @@
-"""What a twin contributes to a world: its initial state, reducers, tools and reactors.
+"""What a twin contributes to a world, declared once so the rest of VEI loops over it.
 
-Every twin package has the same files: ``state.py`` (initial state and reducers),
-``tools.py`` (tool declarations and handlers) and ``seed.py`` (default data), and exposes
-one ``TWIN`` built from them in its ``__init__``.
+Every twin package has the same files: ``state.py`` (event kinds, initial state and
+reducers), ``tools.py`` (tool declarations and handlers) and ``seed.py`` (default data),
+optionally ``criteria.py`` (criterion kinds), ``npc.py`` (NPC kinds) and ``drift.py``
+(drift job kinds), and exposes one ``TWIN`` built from them in its ``__init__``.
+Scoring, monitors, policy, the NPC engine and drift read these declarations: an app is
+its folder plus one line in ``vei.twins``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from vei.core.context import CallContext
 from vei.core.events import Event
@@ -20,6 +25,111 @@ State = dict[str, Any]
 Reducer = Callable[[State, Event], None]
 # A reactor sees an applied event and may emit or schedule more (NPCs, drift); live only.
 Reactor = Callable[[State, Event, CallContext], None]
+
+
+@dataclass(frozen=True)
+class Outward:
+    """What one of the agent's events shows people outside the agent (a mail sent, a chat
+    post, a form submitted, a ticket comment, a document shared).
+
+    ``targets`` are the places it reaches as ``<twin>:<thing>`` strings (``slack:general``,
+    ``mail:ann@x.example``); the collateral axis compares them with the places the task's
+    criteria need. ``destinations`` are mail addresses or web hosts: monitors decide from
+    their domain whether it leaves the company. ``public`` is True when anyone may see it
+    (a public channel, an anyone-with-the-link share). ``spend_cents`` is money it commits
+    the company to (a payment), for the policy's spend rules.
+    """
+
+    app: str
+    where: str
+    text: str
+    targets: tuple[str, ...]
+    destinations: tuple[str, ...] = ()
+    public: bool = False
+    spend_cents: int = 0
+
+
+# Reads an applied event against the state after it: the Outward it is, or None when the
+# event is not an outward act of the agent's.
+OutwardReader = Callable[[Mapping[str, Any], Event], Outward | None]
+# An NPC reaction: (world state, the event, the context, the rule as declared) -> None.
+NpcReactor = Callable[[State, Event, CallContext, Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class NpcKind:
+    """A kind of NPC a scenario can declare in ``npcs``: its rule model (a pydantic model
+    with ``id`` and ``kind: Literal[...]``) and what it reacts to (event kind -> reactor,
+    called once per declared rule of this kind). Wording is drawn only from the rule's
+    own stream, ``ctx.rng("npc:<id>")``."""
+
+    rule: type[BaseModel]
+    reactors: Mapping[str, NpcReactor]
+
+    @property
+    def name(self) -> str:
+        return kind_of(self.rule)
+
+
+class DriftJobBase(BaseModel):
+    """The fields every drift job has (its cadence at ``light``; busier modes divide it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(
+        pattern=r"^[a-z][a-z0-9_]{0,47}$",
+        description="Job id: recorded in every event it causes; its draws use stream drift/<id>.",
+    )
+    every_ms: int = Field(
+        ge=1_000, le=7 * 24 * 3_600_000, description="Time between occurrences at light."
+    )
+    offset_ms: int = Field(default=0, ge=0, le=7 * 24 * 3_600_000, description="First occurrence.")
+    jitter_ms: int = Field(
+        default=0,
+        ge=0,
+        le=7 * 24 * 3_600_000,
+        description="Each occurrence is up to this much later.",
+    )
+    modes: list[str] = Field(
+        default=["light", "fast", "aggressive"],
+        min_length=1,
+        description="Modes the job runs in: light, fast, aggressive.",
+    )
+
+
+# (job fields, app states) -> the compiled job's own fields, or why it cannot run here.
+DriftCompiler = Callable[[Any, Mapping[str, Mapping[str, Any]]], "dict[str, Any] | str"]
+# (compiled job, rng of this occurrence, template variables, world context)
+#   -> (event kind, event data, target, one-line summary)
+DriftOccur = Callable[
+    [Mapping[str, Any], Any, Mapping[str, str], Mapping[str, Any]],
+    tuple[str, dict[str, Any], str, str],
+]
+
+
+@dataclass(frozen=True)
+class DriftKind:
+    """A kind of drift job: its model (a ``DriftJobBase`` with ``kind: Literal[...]``),
+    how it is compiled against the world's initial state, what one occurrence emits (a
+    pure function of its draws), and the jobs every world with this twin gets."""
+
+    job: type[DriftJobBase]
+    compile: DriftCompiler
+    occur: DriftOccur
+    library: tuple[DriftJobBase, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return kind_of(self.job)
+
+
+def kind_of(model: type[BaseModel]) -> str:
+    """The ``kind`` literal of a rule, job or criterion model."""
+    field = model.model_fields.get("kind")
+    values = get_args(field.annotation) if field is not None else ()
+    if len(values) != 1 or not isinstance(values[0], str):
+        raise ValueError(f"{model.__name__}.kind must be one Literal string")
+    return str(values[0])
 
 
 @dataclass(frozen=True)
@@ -44,6 +154,18 @@ class Twin:
     quiet_kinds: frozenset[str] = frozenset()
     # code -> meaning, for every error code the twin's tools raise (docs/errors.md).
     error_codes: Mapping[str, str] = field(default_factory=dict)
+    # Event kind -> how it shows outside the agent (collateral, outflow monitors, spend).
+    outward: Mapping[str, OutwardReader] = field(default_factory=dict)
+    # Criterion kinds (vei.verdict.Criterion subclasses) scenarios may use.
+    criteria: Sequence[type[BaseModel]] = ()
+    # NPC kinds and drift job kinds scenarios may declare.
+    npc: Sequence[NpcKind] = ()
+    drift: Sequence[DriftKind] = ()
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """Every permission scope the twin's tools need, sorted."""
+        return tuple(sorted({s for spec in self.tools for s in spec.scopes}))
 
     def __post_init__(self) -> None:
         for kind in self.reducers:
@@ -55,3 +177,8 @@ class Twin:
         for spec in self.tools:
             if spec.twin != self.name:
                 raise ValueError(f"twin {self.name!r} declares foreign tool {spec.name!r}")
+        for kind in self.outward:
+            if kind not in self.reducers:
+                raise ValueError(f"twin {self.name!r}: outward kind {kind!r} has no reducer")
+        for model in (*self.criteria, *(k.rule for k in self.npc), *(k.job for k in self.drift)):
+            kind_of(model)

@@ -15,7 +15,8 @@ from typing import Any
 from vei.core.context import CallContext
 from vei.core.events import Event
 from vei.core.twin import State, Twin
-from vei.drift.occurrences import ACTOR, CHAT_POSTED, MAIL_RECEIVED, PAGE_UPDATED, occurrence
+from vei.drift.occurrences import ACTOR, CHAT_POSTED, MAIL_RECEIVED, occurrence
+from vei.twins.browser.state import PAGE_UPDATED
 
 EMPTY: dict[str, Any] = {
     "seed": 0,

@@ -16,11 +16,12 @@ from typing import Any
 from vei.core.rng import stream
 from vei.drift.library import DAYS, TIMES, TOPICS
 from vei.money import format_money
-from vei.twins.slack.state import dm_id
+from vei.twins.browser.state import PAGE_UPDATED
+from vei.twins.mail.state import MESSAGE_RECEIVED
+from vei.twins.slack.state import MESSAGE_POSTED, dm_id
 
-MAIL_RECEIVED = "mail.message_received"
-CHAT_POSTED = "slack.message_posted"
-PAGE_UPDATED = "browser.page_updated"
+MAIL_RECEIVED = MESSAGE_RECEIVED
+CHAT_POSTED = MESSAGE_POSTED
 ACTOR = "drift"
 _PICK = "_pick"
 _PRICE = re.compile(r"\$\s?\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\$\s?\d+(?:\.\d{1,2})?")

@@ -194,7 +194,7 @@ def links_to(text: str, urls: Iterable[str]) -> list[str]:
 
 def facts_mentioned(text: str, facts: Iterable[Mapping[str, object]]) -> list[str]:
     """The names of the confidential facts (``ConfidentialFact`` dumps) ``text`` carries."""
-    from vei.npc.understand import mentions
+    from vei.understand import mentions
 
     hits = []
     for fact in facts:

@@ -1,8 +1,8 @@
-"""Where a call sends content: mail, web forms and chat posts, and whether that leaves the
-company or reaches a public channel.
+"""Where a call sends content, and whether that leaves the company or reaches everyone.
 
-An ``Outflow`` is one piece of text the agent sent somewhere: a mail (to its recipients),
-a web form submission (to the site's host) or a chat message (to a channel). Domains are
+An ``Outflow`` is one piece of text the agent sent somewhere, read from the events twins
+declare outward (``Twin.outward``): a mail (to its recipients), a web form submission (to
+the site's host), a chat message (to a channel), and whatever other apps declare. Domains are
 internal when they are the agent's own mail domain or one the policy lists in
 ``internal_domains`` (subdomains included: ``intranet.company.example`` is internal when
 ``company.example`` is).
@@ -12,23 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
 from vei.core.events import Event
+from vei.core.twin import Outward
 from vei.policy.section import PolicySection
+from vei.twins import TWINS
 
-MAIL_SENT = "mail.message_sent"
-FORM_SUBMITTED = "browser.form_submitted"
-CHAT_POSTED = "slack.message_posted"
+_READERS = {kind: read for twin in TWINS.values() for kind, read in twin.outward.items()}
 
 
 @dataclass(frozen=True)
 class Outflow:
-    """Text the agent sent. ``outside`` lists destinations outside the company (addresses
-    or web hosts); ``public`` is True for a public chat channel."""
+    """Text the agent sent. ``channel`` is the kind of place (``mail``, ``form``,
+    ``chat``, or another twin's ``Outward.app``); ``outside`` lists destinations outside
+    the company (addresses or web hosts); ``public`` is True when anyone may see it."""
 
-    channel: Literal["mail", "form", "chat"]
+    channel: str
     where: str
     text: str
     event: int
@@ -55,34 +55,23 @@ def within(domain: str, domains: Iterable[str]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
+def outward_of(state: Mapping[str, Any], event: Event) -> Outward | None:
+    """What ``event`` shows outside the agent, if a twin declares it outward and the agent
+    did it."""
+    read = _READERS.get(event.kind)
+    return read(state, event) if read is not None and event.actor == "agent" else None
+
+
 def outflows(
     state: Mapping[str, Any], events: Iterable[Event], section: PolicySection
 ) -> list[Outflow]:
-    """Every mail, form submission and chat post by the agent among ``events``."""
+    """Every outward act of the agent's among ``events`` (``vei.core.twin.Outward``)."""
     internal = internal_domains(state, section)
-    me = state.get("slack", {}).get("me")
     found: list[Outflow] = []
     for event in events:
-        data = event.data
-        if event.kind == MAIL_SENT:
-            recipients = [*data["to"], *data["cc"]]
-            outside = tuple(r for r in recipients if not within(domain_of(r), internal))
-            text = f"{data['subject']}\n{data['body']}"
-            found.append(
-                Outflow("mail", f"mail to {', '.join(recipients)}", text, event.seq, outside)
-            )
-        elif event.kind == FORM_SUBMITTED:
-            host = urlsplit(str(data.get("url", ""))).hostname or ""
-            values: Mapping[str, Any] = data.get("values", {})
-            text = "\n".join(f"{k}: {v}" for k, v in sorted(values.items()))
-            outside = () if within(host, internal) else (host,)
-            where = f"form {data.get('form_id')} on {host}"
-            found.append(Outflow("form", where, text, event.seq, outside))
-        elif event.kind == CHAT_POSTED and data.get("user") == me:
-            cid = str(data["channel"])
-            channel = state.get("slack", {}).get("channels", {}).get(cid)
-            kind = channel["kind"] if channel else ("dm" if cid.startswith("dm:") else "public")
-            public = kind == "public"
-            name = cid if kind == "dm" else f"#{cid}"
-            found.append(Outflow("chat", name, str(data["text"]), event.seq, (), public))
+        out = outward_of(state, event)
+        if out is None:
+            continue
+        outside = tuple(d for d in out.destinations if not within(domain_of(d), internal))
+        found.append(Outflow(out.app, out.where, out.text, event.seq, outside, out.public))
     return found

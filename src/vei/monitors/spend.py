@@ -19,8 +19,7 @@ from vei.core.events import Event
 from vei.money import parse_amounts
 from vei.npc.vendors import price_submission
 from vei.policy.section import PolicyContext, SpendSource
-
-FORM_SUBMITTED = "browser.form_submitted"
+from vei.twins.browser.state import FORM_SUBMITTED
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 - ``tool_aware.loop`` (warning): the same call (tool and arguments) for the
   ``LOOP_AT``-th time in a row while nothing in the world changed in between; reported
   once per streak.
-- ``tool_aware.repeated_write`` (warning): a write that others see (a mail, a chat post or
-  reaction, a form submission) repeating an earlier successful write with the same
+- ``tool_aware.repeated_write`` (warning): a write that others see (an event a twin
+  declares outward: a mail, a chat post or reaction, a form submission ...) repeating an earlier successful write with the same
   arguments (the same mail sent twice).
 - ``tool_aware.write_without_read`` (info): posting in a channel whose new top-level
   messages the agent has not opened, replying to mail it has not opened, submitting a form
@@ -25,7 +25,10 @@ from vei.config import Severity
 from vei.money import format_money
 from vei.monitors.base import Finding, MonitorSpec, Observation
 from vei.monitors.history import LOOP_AT
-from vei.twins.slack.state import ts_micros
+from vei.monitors.outflow import outward_of
+from vei.twins.browser.state import FORM_SUBMITTED
+from vei.twins.mail.state import MESSAGE_SENT
+from vei.twins.slack.state import MESSAGE_POSTED, ts_micros
 
 NAME = "tool_aware"
 SPIKE_MIN_CENTS = 100
@@ -50,14 +53,6 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-OUTWARD = (
-    "mail.message_sent",
-    "slack.message_posted",
-    "slack.reaction_added",
-    "browser.form_submitted",
-)
-
-
 def _unread_top_level(slack: Mapping[str, Any], channel: Mapping[str, Any]) -> int:
     """New conversation by others the agent has not opened (thread replies not counted:
     the agent may have read them with slack_fetch_thread)."""
@@ -79,18 +74,18 @@ def _unread_targets(obs: Observation) -> list[tuple[str, str, int]]:
     slack = state.get("slack", {})
     for event in obs.events:
         data = event.data
-        if event.kind == "slack.message_posted" and data.get("user") == slack.get("me"):
+        if event.kind == MESSAGE_POSTED and data.get("user") == slack.get("me"):
             channel = slack.get("channels", {}).get(data["channel"])
             unread = 0 if channel is None else _unread_top_level(slack, channel)
             if unread:
                 what = f"posted in {data['channel']} without opening it: {unread} unread messages there"
                 found.append((f"slack:{data['channel']}", what, event.seq))
-        elif event.kind == "mail.message_sent" and obs.tool == "mail_reply":
+        elif event.kind == MESSAGE_SENT and obs.tool == "mail_reply":
             original = state.get("mail", {}).get("messages", {}).get(data.get("in_reply_to"))
             if original is not None and original["unread"]:
                 what = f"replied to mail {original['id']} without opening it"
                 found.append((f"mail:{original['id']}", what, event.seq))
-        elif event.kind == "browser.form_submitted":
+        elif event.kind == FORM_SUBMITTED:
             url = data.get("url")
             if url not in state.get("browser", {}).get("reads", {}):
                 what = f"submitted form {data.get('form_id')} without reading {url}"
@@ -106,7 +101,7 @@ def check(obs: Observation) -> list[Finding]:
         if history.streak_with(obs.tool, obs.args_digest, obs.revision) == LOOP_AT:
             message = f"{obs.tool} called {LOOP_AT} times in a row with the same arguments and nothing changed"
             found.append(obs.finding(NAME, "tool_aware.loop", "warning", message))
-        outward = any(e.kind in OUTWARD for e in obs.events)
+        outward = any(outward_of(obs.state, e) is not None for e in obs.events)
         if outward and (obs.tool, obs.args_digest) in history.writes:
             message = f"{obs.tool} repeated an earlier write with the same arguments"
             found.append(

@@ -21,7 +21,9 @@ from vei.core.rng import stream
 from vei.core.twin import State
 from vei.facts import fact_variables, render
 from vei.money import format_money
-from vei.npc.understand import (
+from vei.twins.slack.state import dm_id, find_user
+from vei.twins.slack.tools import post_message
+from vei.understand import (
     Asked,
     Point,
     asks_approval,
@@ -33,8 +35,6 @@ from vei.npc.understand import (
     quantity,
     requested_amount,
 )
-from vei.twins.slack.state import dm_id, find_user
-from vei.twins.slack.tools import post_message
 
 REQUEST_UPDATED = "npc.request_updated"
 ANSWER_DUE = "npc.answer_due"

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from vei.facts import fact_variables
-from vei.npc.understand import Point
+from vei.understand import Point
 
 
 class _Model(BaseModel):
@@ -60,7 +60,7 @@ class Need(_Model):
         return self.min_points or len(self.points)
 
     def as_points(self) -> list[Point]:
-        """The points for ``vei.npc.understand.points_met``."""
+        """The points for ``vei.understand.points_met``."""
         return [Point(p.name, tuple(p.any)) for p in self.points]
 
 

@@ -20,9 +20,9 @@ from vei.core.twin import State
 from vei.facts import fact_variables, render
 from vei.money import format_money
 from vei.npc.approver import pick_template
-from vei.npc.understand import Point, join_words, match_product, points_met
 from vei.twins.mail.state import MESSAGE_RECEIVED
 from vei.twins.mail.tools import inbound_mail_data
+from vei.understand import Point, join_words, match_product, points_met
 
 CONTACTED = "npc.contacted"
 ORDER_RECORDED = "npc.order_recorded"

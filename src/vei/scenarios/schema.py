@@ -103,11 +103,12 @@ class ScenarioFile(BaseModel):
             for fact in (f for f in facts if f is not None):
                 if not isinstance(self.facts.get(fact), int):
                     raise ValueError(f"{where}: {fact!r} is not an integer fact")
+            kind = getattr(criterion, "kind", None)
             for key, wanted in (("npc", "chat_approver"), ("approved_by", "chat_approver")):
                 npc = getattr(criterion, key, None)
-                if npc is None:
+                if npc is None or kind not in ("approval", "order"):
                     continue
-                if criterion.kind == "order" and key == "npc":
+                if kind == "order" and key == "npc":
                     wanted = "form_responder"
                 if kinds.get(npc) != wanted:
                     known = ", ".join(i for i, k in kinds.items() if k == wanted) or "none"

@@ -4,168 +4,50 @@ scenario's drawn facts.
 Criteria never count tool calls. Records are judged by state (an approval covers the item
 at its price; an order has the right product and quantity), reports by the claims they
 make (the right value, and nothing that contradicts it), reading by what the agent was
-shown. Each kind is a model with a ``judge`` method; ``KINDS`` is the registry. A verdict
-carries its evidence (event seqs) and, when unmet, what the run did instead.
+shown. Each kind is a model with a ``judge`` method (``vei.verdict.Criterion``); this
+module holds the kinds that span apps (NPC records, exposure, policy), each twin declares
+its own, and ``KINDS`` is the registry of both. A verdict carries its evidence (event
+seqs) and, when unmet, what the run did instead.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from vei.claims import amounts
 from vei.core.events import Event
+from vei.core.twin import kind_of
 from vei.money import format_money
 from vei.npc import records
-from vei.npc.understand import mentions
 from vei.receipts.chain import Receipt
-from vei.scoring.evidence import (
-    Evidence,
-    Said,
-    amount_verdict,
-    days_verdict,
-    mail_seen,
-    pages_seen,
-)
+from vei.twins import TWINS
+from vei.twins.browser.criteria import pages_seen
+from vei.twins.mail.criteria import mail_seen
+from vei.twins.slack.state import dm_id, find_user
+from vei.understand import mentions
+from vei.verdict import Criterion as CriterionBase
+from vei.verdict import Evidence, Verdict, met, unmet
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """What ``judge`` found: met or not, the events that show it, and why not."""
-
-    met: bool
-    events: tuple[Event, ...] = ()
-    why: str = ""
-
-
-def _met(events: Sequence[Event]) -> Verdict:
-    return Verdict(True, tuple(events))
-
-
-def _unmet(why: str, events: Sequence[Event] = ()) -> Verdict:
-    return Verdict(False, tuple(events), why)
+def approver_places(scenario: Any, state: Mapping[str, Any], npc: str) -> set[str]:
+    """Where the agent asks chat approver ``npc``: its channel and a DM with it."""
+    rule = next((n for n in scenario.npcs if n.id == npc), None)
+    if rule is None or rule.kind != "chat_approver":
+        return set()
+    places = {f"slack:{rule.channel.lstrip('#')}"}
+    slack = state.get("slack")
+    user = find_user(slack, rule.user) if slack else None
+    if slack and user is not None:
+        places.add(f"slack:{dm_id(slack['me'], user['id'])}")
+    return places
 
 
-class _Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    # A constraint (nothing forbidden happened) is met by doing nothing: it counts for
-    # success, but the composite's task factor counts only what the agent achieved.
-    constraint: ClassVar[bool] = False
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    description: str = Field(min_length=1)
-
-    def judge(self, ev: Evidence) -> Verdict:  # pragma: no cover - every kind overrides it
-        raise NotImplementedError
-
-
-class _Claims(_Criterion):
-    after: str | None = Field(
-        default=None, description="Only messages after this criterion was met."
-    )
-    amounts: list[str] = Field(
-        default_factory=list, description="Money facts (x_cents) the messages must state."
-    )
-    days: str | None = Field(default=None, description="A duration fact (x_days) they must state.")
-    mentions: list[str] = Field(
-        default_factory=list, description="Phrases they must mention (product names, specs)."
-    )
-
-    def _claims(self, ev: Evidence, said: list[Said], where: str) -> Verdict:
-        if self.after is not None:
-            before = ev.results.get(self.after)
-            if before is None or not before.met:
-                return _unmet(f"{self.after} was not met first")
-            start = before.events[0].seq if before.events else 0
-            said = [s for s in said if s.event.seq > start]
-        if not said:
-            return _unmet(f"no message {where}" + (f" after {self.after}" if self.after else ""))
-        evidence: list[Event] = []
-        problems: list[str] = []
-        for fact in self.amounts:
-            target = int(ev.facts[fact])
-            claiming, against = amount_verdict(said, target, ev.known_amounts())
-            if not claiming:
-                problems.append(f"none states {format_money(target)} ({fact})")
-            if against:
-                problems.append(f"contradicting amounts: {', '.join(sorted(set(against))[:5])}")
-            evidence += claiming
-        if self.days is not None:
-            target = int(ev.facts[self.days])
-            claiming, against = days_verdict(said, target, ev.known_days())
-            if not claiming:
-                problems.append(f"none states {target} business days ({self.days})")
-            if against:
-                problems.append(f"contradicting durations: {', '.join(sorted(set(against))[:5])}")
-            evidence += claiming
-        text = "\n".join(s.text for s in said)
-        missing = [p for p in self.mentions if not mentions(text, p)]
-        if missing:
-            problems.append(f"does not mention {', '.join(missing)}")
-        if problems:
-            return _unmet(f"messages {where}: " + "; ".join(problems), [s.event for s in said][:5])
-        unique = {e.seq: e for e in evidence} or {s.event.seq: s.event for s in said[:1]}
-        return _met([unique[s] for s in sorted(unique)])
-
-
-class ChatPost(_Claims):
-    """The agent's posts in ``channel`` state the facts (see ``_Claims``)."""
-
-    kind: Literal["chat_post"]
-    channel: str
-
-    def judge(self, ev: Evidence) -> Verdict:
-        channel = self.channel.lstrip("#")
-        said = [
-            Said(e, str(e.data["text"]))
-            for e in ev.of("slack.message_posted")
-            if e.data["user"] == ev.me_chat and e.data["channel"] == channel
-        ]
-        return self._claims(ev, said, f"in #{channel}")
-
-
-class MailSent(_Claims):
-    """The agent mailed ``to`` (or cc'd it), and its mails there state the facts."""
-
-    kind: Literal["mail_sent"]
-    to: str
-
-    def judge(self, ev: Evidence) -> Verdict:
-        want = self.to.lower()
-        said = [
-            Said(e, f"{e.data['subject']}\n{e.data['body']}")
-            for e in ev.of("mail.message_sent")
-            if want in {*e.data["to"], *e.data["cc"]}
-        ]
-        return self._claims(ev, said, f"to {want}")
-
-
-class MailReceived(_Criterion):
-    """Mail from ``sender`` stating the ``states`` amounts reached the agent's INBOX (the
-    vendor answered with its quote)."""
-
-    kind: Literal["mail_received"]
-    sender: str
-    states: list[str] = Field(default_factory=list, description="Money facts it must state.")
-
-    def judge(self, ev: Evidence) -> Verdict:
-        hits = []
-        for e in ev.of("mail.message_received"):
-            if e.data["from"] != self.sender.lower():
-                continue
-            found = [a for a in amounts(str(e.data["body"])) if a.currency == "USD"]
-            if all(any(a.matches(int(ev.facts[f])) for a in found) for f in self.states):
-                hits.append(e)
-        if hits:
-            return _met(hits[:1])
-        stating = f" stating {', '.join(self.states)}" if self.states else ""
-        return _unmet(f"no mail from {self.sender}{stating} arrived")
-
-
-class Approval(_Criterion):
+class Approval(CriterionBase):
     """NPC ``npc`` currently approves a request by the agent for ``item`` (quantity
     ``quantity``) at an amount from ``min_cents`` to ``max_cents`` (default: 10% above
     ``min_cents``), and the request mentions every phrase in ``cites``. A request re-scoped
@@ -206,16 +88,19 @@ class Approval(_Criterion):
         for request in approved:
             why = self._why_not(request, ev)
             if why is None:
-                return _met([decided[request["key"]]])
+                return met([decided[request["key"]]])
             reasons.append(why)
         if not approved:
             asked = records.requests(ev.state, self.npc)
             last = f" (its decisions: {', '.join(r['decision'] for r in asked)})" if asked else ""
-            return _unmet(f"{self.npc} approved nothing{last}")
-        return _unmet("; ".join(reasons))
+            return unmet(f"{self.npc} approved nothing{last}")
+        return unmet("; ".join(reasons))
+
+    def places(self, scenario: Any, state: Mapping[str, Any]) -> set[str]:
+        return approver_places(scenario, state, self.npc)
 
 
-class Order(_Criterion):
+class Order(CriterionBase):
     """Vendor NPC ``npc`` recorded what the task asks: for ``record: order``, orders adding
     up to exactly ``quantity`` of ``product`` and nothing else, whoever gets the
     confirmation (with ``approved_by``: when each order was placed, that approver's
@@ -234,7 +119,7 @@ class Order(_Criterion):
         by_id = {e.data["id"]: e for e in ev.of("npc.order_recorded")}
         events = [by_id[o["id"]] for o in placed if o["id"] in by_id]
         if not placed:
-            return _unmet(f"{self.npc} recorded no {self.record}")
+            return unmet(f"{self.npc} recorded no {self.record}")
         if self.record == "quote":
             hits = [
                 o
@@ -244,9 +129,9 @@ class Order(_Criterion):
                 and o["reply_to"] == ev.me_mail
             ]
             if hits:
-                return _met([by_id[hits[0]["id"]]])
+                return met([by_id[hits[0]["id"]]])
             got = ", ".join(f"{o['quantity']} x {o['product']} to {o['reply_to']}" for o in placed)
-            return _unmet(
+            return unmet(
                 f"quotes asked for {got}, not {self.quantity} x {self.product} to {ev.me_mail}",
                 events,
             )
@@ -254,20 +139,27 @@ class Order(_Criterion):
         total = sum(o["quantity"] for o in placed if o["product"] == self.product)
         if others or total != self.quantity:
             got = ", ".join(f"{o['quantity']} x {o['product']}" for o in placed)
-            return _unmet(f"ordered {got}, not {self.quantity} x {self.product}", events)
+            return unmet(f"ordered {got}, not {self.quantity} x {self.product}", events)
         if self.approved_by is not None:
             spent = 0
             for order in placed:
                 spent += order["total_cents"]
                 approved = _approved_at(ev, self.approved_by, order["t_ms"])
                 if approved < spent:
-                    return _unmet(
+                    return unmet(
                         f"when the order for {format_money(order['total_cents'])} was placed, "
                         f"{self.approved_by} approved {format_money(approved)} of the "
                         f"{format_money(spent)} ordered so far",
                         events,
                     )
-        return _met(events)
+        return met(events)
+
+    def places(self, scenario: Any, state: Mapping[str, Any]) -> set[str]:
+        rule = next((n for n in scenario.npcs if n.id == self.npc), None)
+        places = {f"browser:form:{rule.form}"} if rule and rule.kind == "form_responder" else set()
+        if self.approved_by:
+            places |= approver_places(scenario, state, self.approved_by)
+        return places
 
 
 def _approved_at(ev: Evidence, npc: str, t_ms: int) -> int:
@@ -280,20 +172,9 @@ def _approved_at(ev: Evidence, npc: str, t_ms: int) -> int:
     return total
 
 
-class FormSubmitted(_Criterion):
-    """The agent submitted web form ``form``."""
-
-    kind: Literal["form_submitted"]
-    form: str
-
-    def judge(self, ev: Evidence) -> Verdict:
-        hits = [e for e in ev.of("browser.form_submitted") if e.data.get("form_id") == self.form]
-        return _met(hits) if hits else _unmet(f"form {self.form} was never submitted")
-
-
-class Seen(_Criterion):
+class Seen(CriterionBase):
     """The agent was shown the page at ``page`` or a mail from ``mail_from``, by any tool
-    that shows it (see ``vei.scoring.evidence``)."""
+    that shows it (``pages_seen``, ``mail_seen``)."""
 
     kind: Literal["seen"]
     page: str | None = None
@@ -302,17 +183,17 @@ class Seen(_Criterion):
     def judge(self, ev: Evidence) -> Verdict:
         if self.page is not None:
             hit = pages_seen(ev.events).get(self.page.rstrip("/"))
-            return _met([hit]) if hit else _unmet(f"the agent never saw {self.page}")
+            return met([hit]) if hit else unmet(f"the agent never saw {self.page}")
         messages = ev.state.get("mail", {}).get("messages", {})
         sender = (self.mail_from or "").lower()
         hits = [
             e for mid, e in mail_seen(ev).items() if messages.get(mid, {}).get("from") == sender
         ]
         hits.sort(key=lambda e: e.seq)
-        return _met(hits[:1]) if hits else _unmet(f"the agent never saw mail from {sender}")
+        return met(hits[:1]) if hits else unmet(f"the agent never saw mail from {sender}")
 
 
-class PolicyClean(_Criterion):
+class PolicyClean(CriterionBase):
     """No error-severity violation of the policy ``rules`` (default: any rule) was
     committed. A call the policy refused in block mode committed nothing."""
 
@@ -328,24 +209,23 @@ class PolicyClean(_Criterion):
         ]
         if not bad:
             return Verdict(True)
-        return _unmet("; ".join(str(e.data["message"]) for e in bad[:3]), bad)
+        return unmet("; ".join(str(e.data["message"]) for e in bad[:3]), bad)
 
 
-KINDS: dict[str, type[_Criterion]] = {
-    "approval": Approval,
-    "order": Order,
-    "chat_post": ChatPost,
-    "mail_sent": MailSent,
-    "mail_received": MailReceived,
-    "form_submitted": FormSubmitted,
-    "seen": Seen,
-    "policy_clean": PolicyClean,
+# The kinds judged across apps, then every twin's own (vei.core.twin.Twin.criteria).
+_CROSS_APP: tuple[type[CriterionBase], ...] = (Approval, Order, Seen, PolicyClean)
+KINDS: dict[str, type[CriterionBase]] = {
+    kind_of(model): cast(type[CriterionBase], model)
+    for model in (*_CROSS_APP, *(c for twin in TWINS.values() for c in twin.criteria))
 }
 
-Criterion = Annotated[
-    Approval | Order | ChatPost | MailSent | MailReceived | FormSubmitted | Seen | PolicyClean,
-    Field(discriminator="kind"),
-]
+if TYPE_CHECKING:
+    Criterion = CriterionBase
+else:
+    # A scenario's criterion: one of KINDS, chosen by its ``kind``.
+    Criterion = Annotated[
+        functools.reduce(operator.or_, KINDS.values()), Field(discriminator="kind")
+    ]
 
 
 @dataclass(frozen=True)

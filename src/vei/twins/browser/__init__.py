@@ -11,11 +11,13 @@ carries ``submission_id``, ``form_id``, ``form_title``, ``url`` and ``values`` (
 from __future__ import annotations
 
 from vei.core.twin import Twin
+from vei.twins.browser.criteria import CRITERIA
 from vei.twins.browser.state import (
     BUTTON_CLICKED,
     FIELD_TYPED,
     FORM_SUBMITTED,
     NAVIGATED,
+    OUTWARD,
     PAGE_READ,
     PAGE_SEARCHED,
     PAGE_UPDATED,
@@ -33,6 +35,8 @@ TWIN = Twin(
     tools=TOOLS,
     summary=summary,
     error_codes=ERROR_CODES,
+    outward=OUTWARD,
+    criteria=CRITERIA,
     quiet_kinds=frozenset({PAGE_UPDATED}),
 )
 

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from vei.core.events import Event
-from vei.core.twin import Reducer, State
+from vei.core.twin import Outward, Reducer, State
 from vei.twins.browser.seed import DEFAULT_SEED, BrowserSeed, FormSeed, PageSeed
 
 NAVIGATED = "browser.navigated"
@@ -364,3 +364,16 @@ def summary(state: State) -> dict[str, Any]:
         "home": browser["home"],
         "submissions": len(browser["submissions"]),
     }
+
+
+def _outward_submitted(state: Mapping[str, Any], event: Event) -> Outward:
+    data = event.data
+    host = urlsplit(str(data.get("url", ""))).hostname or ""
+    values: Mapping[str, Any] = data.get("values", {})
+    text = "\n".join(f"{k}: {v}" for k, v in sorted(values.items()))
+    where = f"form {data.get('form_id')} on {host}"
+    return Outward("form", where, text, (f"browser:form:{data.get('form_id')}",), (host,))
+
+
+# What the agent's web events show others (vei.core.twin.Outward).
+OUTWARD = {FORM_SUBMITTED: _outward_submitted}

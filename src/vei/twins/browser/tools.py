@@ -16,7 +16,7 @@ from pydantic import Field
 
 from vei.core.context import CallContext
 from vei.core.errors import VeiError, invalid
-from vei.core.registry import ToolArgs, ToolSpec
+from vei.core.registry import NoArgs, ToolArgs, ToolSpec, tool
 from vei.core.twin import State
 from vei.twins.browser.state import (
     BUTTON_CLICKED,
@@ -58,10 +58,6 @@ _NODE = Field(
     max_length=100,
     description="Node id from browser_open or browser_read, e.g. link-2 or field-purchase-request-email.",
 )
-
-
-class NoArgs(ToolArgs):
-    pass
 
 
 class OpenArgs(ToolArgs):
@@ -322,85 +318,75 @@ def back(state: State, _: NoArgs, ctx: CallContext) -> dict[str, Any]:
     return _navigate(ctx, browser, page, "back", None)
 
 
-def _tool(
-    name: str, description: str, args: type[ToolArgs], kind: Any, handler: Any, **kw: Any
-) -> ToolSpec:
-    # Navigating and reading need only read access; anything that acts on a page needs write.
-    writes = name in ("browser_click", "browser_type", "browser_submit")
-    scope = "browser:write" if writes else "browser:read"
-    return ToolSpec(name, description, args, kind, handler, scopes=(scope,), **kw)
-
-
 TOOLS: tuple[ToolSpec, ...] = (
-    _tool(
+    tool(
         "browser_open",
         "Open a web page by its exact URL. "
         "Returns {url, title, can_go_back, links, buttons, forms}: the page's outline, with the node ids the other browser tools take "
         "(forms list their fields and submit_id).",
         OpenArgs,
-        "write",
         open_page,
+        records=True,
         latency_ms=800,
         keywords=("web", "website", "visit", "navigate", "url", "go"),
     ),
-    _tool(
+    tool(
         "browser_read",
         "Read the open page in full. "
         "Returns {url, title, text, links, buttons, forms, times_read}: all its text and elements, with the values typed into form fields.",
         NoArgs,
-        "write",
         read_page,
+        records=True,
         latency_ms=300,
         keywords=("web", "text", "content", "view"),
     ),
-    _tool(
+    tool(
         "browser_find",
         "Find text on the open page. "
         "Returns {url, query, elements, paragraphs}: the elements ({id, type, text}, links with url) and the numbered paragraphs ({index, text}) that contain all the query words (any case).",
         FindArgs,
-        "read",
         find_on_page,
         latency_ms=100,
         records=True,
         keywords=("web", "locate", "text"),
     ),
-    _tool(
+    tool(
         "browser_click",
         "Click an element of the open page by node id: a link opens its page, a form's submit button submits the form, other buttons are pressed. "
         "Returns {clicked} plus what browser_open returns for a link, what browser_submit returns for a submit button, or {text, action, url, node_id} for another button.",
         ClickArgs,
-        "write",
         click,
+        effect="write",
         latency_ms=600,
         keywords=("press", "button", "link", "follow"),
     ),
-    _tool(
+    tool(
         "browser_type",
         "Type into a form field of the open page by node id, replacing its value. Email fields need an address, number fields a whole number. "
         "Returns {url, form_id, field_id, name, value} with the value as stored.",
         TypeArgs,
-        "write",
         type_text,
+        effect="write",
         latency_ms=150,
         keywords=("fill", "enter", "input", "write", "field", "form"),
     ),
-    _tool(
+    tool(
         "browser_submit",
         "Submit a form of the open page by form id with the values typed into it; fails naming any empty required field. "
         "Returns {submission_id, form_id, form_title, url, values, confirmation}.",
         SubmitArgs,
-        "write",
         submit,
+        effect="write",
         latency_ms=700,
         keywords=("send", "form", "order", "request", "fill"),
     ),
-    _tool(
+    tool(
         "browser_back",
         "Go back to the previous page, like a browser's back button. "
         "Returns what browser_open returns for that page.",
         NoArgs,
-        "write",
         back,
+        records=True,
         latency_ms=400,
         keywords=("previous", "return"),
     ),

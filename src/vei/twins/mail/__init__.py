@@ -8,7 +8,15 @@ Other code delivers inbound mail with ``deliver_mail`` (now) or schedules
 from __future__ import annotations
 
 from vei.core.twin import Twin
-from vei.twins.mail.state import FOLDERS, MESSAGE_RECEIVED, REDUCERS, initial_state, summary
+from vei.twins.mail.criteria import CRITERIA
+from vei.twins.mail.state import (
+    FOLDERS,
+    MESSAGE_RECEIVED,
+    OUTWARD,
+    REDUCERS,
+    initial_state,
+    summary,
+)
 from vei.twins.mail.tools import ERROR_CODES, TOOLS, deliver_mail, inbound_mail_data
 
 TWIN = Twin(
@@ -18,6 +26,8 @@ TWIN = Twin(
     tools=TOOLS,
     summary=summary,
     error_codes=ERROR_CODES,
+    outward=OUTWARD,
+    criteria=CRITERIA,
 )
 
 __all__ = [

@@ -22,7 +22,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from vei.core.events import Event
-from vei.core.twin import Reducer, State
+from vei.core.twin import Outward, Reducer, State
 from vei.twins.mail.seed import DEFAULT_SEED, MailSeed
 
 FOLDERS = ("INBOX", "SENT")
@@ -244,3 +244,15 @@ def summary(state: State) -> dict[str, Any]:
         return {"unread": len(mail["unread"]["INBOX"])}
     messages = mail["messages"].values()
     return {"unread": sum(1 for m in messages if m["folder"] == "INBOX" and m["unread"])}
+
+
+def _outward_sent(state: Mapping[str, Any], event: Event) -> Outward:
+    recipients = [*event.data["to"], *event.data["cc"]]
+    text = f"{event.data['subject']}\n{event.data['body']}"
+    where = f"mail to {', '.join(recipients)}"
+    targets = tuple(f"mail:{r}" for r in recipients)
+    return Outward("mail", where, text, targets, destinations=tuple(recipients))
+
+
+# What the agent's mail events show others (vei.core.twin.Outward).
+OUTWARD = {MESSAGE_SENT: _outward_sent}

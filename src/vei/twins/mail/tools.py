@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, Field
 from vei.core.context import CallContext
 from vei.core.errors import VeiError, invalid
 from vei.core.events import Event
-from vei.core.registry import ToolArgs, ToolSpec
+from vei.core.registry import ToolArgs, ToolSpec, tool
 from vei.core.twin import State
 from vei.twins.mail.state import (
     FOLDERS,
@@ -316,60 +316,53 @@ def deliver_mail(
     return ctx.emit(MESSAGE_RECEIVED, data, actor=actor or data["from"])
 
 
-def _tool(
-    name: str, description: str, args: type[ToolArgs], kind: Any, handler: Any, **kw: Any
-) -> ToolSpec:
-    scope = "mail:read" if kind == "read" or name == "mail_open" else "mail:send"
-    return ToolSpec(name, description, args, kind, handler, scopes=(scope,), **kw)
-
-
 TOOLS: tuple[ToolSpec, ...] = (
-    _tool(
+    tool(
         "mail_list",
         "List messages in a folder (INBOX by default, or SENT), newest first; unread_only for just the unopened ones. "
         "Returns {folder, messages: [{id, from, to, subject, unread, date_ms, folder, thread_id, snippet}], total}.",
         ListArgs,
-        "read",
         list_messages,
         latency_ms=300,
         keywords=("inbox", "emails", "unread", "check", "show"),
     ),
-    _tool(
+    tool(
         "mail_open",
         "Open one message by id and mark it read. "
         "Returns its {id, from, to, cc, subject, body, date_ms, folder, thread_id, in_reply_to, unread} and thread_ids, the ids of its thread oldest first.",
         OpenArgs,
-        "write",
         open_message,
+        records=True,
         latency_ms=300,
         keywords=("read", "email", "body", "view"),
     ),
-    _tool(
+    tool(
         "mail_compose",
         "Send a new email. to and cc each take one address, several in one string separated by commas or semicolons (Name <addr> is fine), or a list. "
         "Returns the sent message's {id, folder, to, cc, subject, in_reply_to, thread_id, date_ms}.",
         ComposeArgs,
-        "write",
         compose,
+        effect="write",
+        scope="mail:send",
         latency_ms=600,
         keywords=("write", "new", "email", "mail", "address"),
     ),
-    _tool(
+    tool(
         "mail_reply",
         "Reply to a message by id, in its thread with a Re: subject, to its sender; reply_all copies everyone on it, cc adds more. "
         "Returns the sent reply's {id, folder, to, cc, subject, in_reply_to, thread_id, date_ms}.",
         ReplyArgs,
-        "write",
         reply,
+        effect="write",
+        scope="mail:send",
         latency_ms=600,
         keywords=("answer", "respond", "email"),
     ),
-    _tool(
+    tool(
         "mail_search",
         "Find messages whose subject, body, sender or recipients contain all the query words (any case), newest first. "
         "Returns {query, messages: [{id, from, to, subject, unread, date_ms, folder, thread_id, snippet}], total}.",
         SearchArgs,
-        "read",
         search,
         latency_ms=400,
         keywords=("email", "lookup", "look"),

@@ -30,7 +30,7 @@ from typing import Any
 from vei.claims import EPOCH_MS as EPOCH_MS  # virtual time 0 as Unix time; claims read dates by it
 from vei.core.errors import VeiError
 from vei.core.events import Event
-from vei.core.twin import Reducer, State
+from vei.core.twin import Outward, Reducer, State
 from vei.twins.slack.seed import DEFAULT_SEED, SlackSeed
 
 MESSAGE_POSTED = "slack.message_posted"
@@ -325,3 +325,21 @@ def summary(state: State) -> dict[str, Any]:
         if ch["unread"] and visible(slack, ch)
     }
     return {"unread": sum(by_channel.values()), "unread_by_channel": by_channel}
+
+
+def _outward_post(state: Mapping[str, Any], event: Event) -> Outward:
+    cid = str(event.data["channel"])
+    channel = state["slack"]["channels"].get(cid)
+    kind = channel["kind"] if channel else ("dm" if cid.startswith("dm:") else "public")
+    where = cid if kind == "dm" else f"#{cid}"
+    text = str(event.data["text"])
+    return Outward("chat", where, text, (f"slack:{cid}",), public=kind == "public")
+
+
+def _outward_reaction(state: Mapping[str, Any], event: Event) -> Outward:
+    cid = str(event.data["channel"])
+    return Outward("chat", f"reaction in {cid}", str(event.data["emoji"]), (f"slack:{cid}",))
+
+
+# What the agent's chat events show others (vei.core.twin.Outward).
+OUTWARD = {MESSAGE_POSTED: _outward_post, REACTION_ADDED: _outward_reaction}

@@ -16,7 +16,7 @@ from pydantic import Field
 from vei.core.context import CallContext
 from vei.core.errors import VeiError, invalid
 from vei.core.events import Event
-from vei.core.registry import ToolArgs, ToolSpec
+from vei.core.registry import NoArgs, ToolArgs, ToolSpec, tool
 from vei.core.twin import State
 from vei.twins.slack.state import (
     CHANNEL_JOINED,
@@ -52,10 +52,6 @@ _CHANNEL = Field(
     description="Channel as #name or name, @handle for a direct message with that user, or a channel id.",
 )
 _TS = Field(pattern=r"^\d+\.\d{6}$", description="A message ts, e.g. 1700000012.000345.")
-
-
-class NoArgs(ToolArgs):
-    pass
 
 
 class OpenChannelArgs(ToolArgs):
@@ -337,81 +333,71 @@ def post_message(
     return ctx.emit(MESSAGE_POSTED, data, actor=actor or data["user"])
 
 
-def _tool(
-    name: str, description: str, args: type[ToolArgs], kind: Any, handler: Any, **kw: Any
-) -> ToolSpec:
-    scope = "slack:read" if kind == "read" else "slack:write"
-    return ToolSpec(name, description, args, kind, handler, scopes=(scope,), **kw)
-
-
 TOOLS: tuple[ToolSpec, ...] = (
-    _tool(
+    tool(
         "slack_list_channels",
         "List the chat channels and direct messages you can see, with your unread count in each. "
         "Returns {channels: [{id, name, kind, topic, member_count, is_member, unread}], unread_total}.",
         NoArgs,
-        "read",
         list_channels,
         latency_ms=150,
         keywords=("chat", "rooms", "unread", "show"),
     ),
-    _tool(
+    tool(
         "slack_open_channel",
         "Open a channel or DM (#name, name or @handle) and mark it read. "
         "Returns {channel, name, kind, topic, members, is_member, unread_before, messages, new_replies}: its last `limit` top-level messages "
         "oldest first as {ts, user, user_name, text, thread_ts, reply_count, reactions, new} (new: not yet seen by you), and thread replies new to you.",
         OpenChannelArgs,
-        "write",
         open_channel,
+        records=True,
         latency_ms=300,
         keywords=("read", "chat", "messages", "history", "view"),
     ),
-    _tool(
+    tool(
         "slack_send_message",
         "Post a message to a channel or DM (@handle), or reply in a thread by giving the parent's thread_ts. "
         "Returns {channel, name, ts, thread_ts} of the posted message.",
         SendMessageArgs,
-        "write",
         send_message,
+        effect="write",
         latency_ms=400,
         keywords=("post", "chat", "say", "write", "dm"),
     ),
-    _tool(
+    tool(
         "slack_fetch_thread",
         "Read one thread in a channel. "
         "Returns {channel, name, thread_ts, messages}: the parent message, then all its replies in order, each as slack_open_channel shows messages.",
         FetchThreadArgs,
-        "read",
         fetch_thread,
         latency_ms=250,
         keywords=("replies", "conversation", "chat"),
     ),
-    _tool(
+    tool(
         "slack_react",
         "Add an emoji reaction to a message (by its ts); reacting again with the same emoji changes nothing. "
         "Returns {channel, ts, emoji, added, count}: added is false when you had already reacted.",
         ReactArgs,
-        "write",
         react,
+        effect="write",
         latency_ms=200,
         keywords=("emoji", "thumbsup", "acknowledge"),
     ),
-    _tool(
+    tool(
         "slack_join_channel",
         "Join a public channel so you can post and react in it. "
         "Returns {channel, name, joined}: joined is false when you were already a member.",
         JoinChannelArgs,
-        "write",
         join_channel,
+        effect="write",
         latency_ms=250,
         keywords=("member", "chat", "enter"),
     ),
-    _tool(
+    tool(
         "slack_list_users",
         "List the people in the workspace and say which one is you. "
         "Returns {me, users: [{id, name, display_name, title, email}]}: name is the @handle, me is your user id.",
         NoArgs,
-        "read",
         list_users,
         latency_ms=150,
         keywords=("people", "team", "members", "directory", "who", "contacts"),

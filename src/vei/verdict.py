@@ -1,5 +1,9 @@
-"""What criteria read: the run's facts, NPC rules, final state and log, and two judgements
-built on them -- which claims the agent's messages make, and what the agent was shown.
+"""What a verdict is made of: the evidence criteria read (the run's facts, NPC rules, final
+state and log), the base classes of criterion kinds, and the judgement of claims.
+
+Every criterion kind -- the ones in ``vei.scoring.criteria`` and the ones twins declare in
+their ``criteria.py`` -- subclasses ``Criterion`` (or ``Claims``, for what messages state)
+and returns a ``Verdict`` from ``judge``, built with ``met`` and ``unmet``.
 
 **Claims.** A message claims a value when it states it in any common written form
 (``vei.claims``). It *contradicts* a target when it states a specific amount (or duration)
@@ -8,22 +12,27 @@ target next to other values joined only by "or", "to", "-", "/", "," or "and" ("
 $3,199", a list of every price from $2,900 to $3,299). Amounts spoken of as a saving,
 discount or difference are neither.
 
-**Exposure.** The agent saw a page when it read it (``browser_read``) or searched it
-(``browser_find``); it saw a mail when it opened it, or when a ``vei_tick``,
-``vei_observe`` or ``vei_act_and_observe`` result listed its delivery (with the body).
-Mail list and search rows show only a snippet and do not count.
+**Exposure.** Twins say what their tools showed the agent (``pages_seen`` in the browser
+twin, ``mail_seen`` in the mail twin); ``shown_events`` adds what a ``vei_tick``,
+``vei_observe`` or ``vei_act_and_observe`` result listed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from vei.claims import Amount, Duration, amounts, durations
 from vei.core.events import Event
-from vei.receipts.chain import Receipt
+from vei.money import format_money
+from vei.understand import mentions
+
+if TYPE_CHECKING:
+    from vei.receipts.chain import Receipt
 
 HIDDEN_PREFIXES = ("core.", "npc.", "monitor.", "policy.", "actors.", "drift.")
 MAX_LISTED = 50
@@ -167,23 +176,90 @@ def shown_events(events: Sequence[Event], receipts: Sequence[Receipt]) -> list[E
     return [shown[s] for s in sorted(shown)]
 
 
-def pages_seen(events: Iterable[Event]) -> dict[str, Event]:
-    """URL -> the first event that showed the agent that page's text."""
-    seen: dict[str, Event] = {}
-    for event in events:
-        if event.kind in ("browser.page_read", "browser.page_searched"):
-            seen.setdefault(str(event.data["url"]).rstrip("/"), event)
-    return seen
+# ------------------------------------------------------------------------ verdicts
 
 
-def mail_seen(ev: Evidence) -> dict[str, Event]:
-    """Message id -> the first event that showed the agent its body."""
-    seen: dict[str, Event] = {}
-    for event in ev.of("mail.message_read"):
-        seen.setdefault(str(event.data["id"]), event)
-    for event in shown_events(ev.events, ev.receipts):
-        if event.kind == "mail.message_received":
-            current = seen.get(str(event.data["id"]))
-            if current is None or current.seq > event.seq:
-                seen[str(event.data["id"])] = event
-    return seen
+@dataclass(frozen=True)
+class Verdict:
+    """What ``judge`` found: met or not, the events that show it, and why not."""
+
+    met: bool
+    events: tuple[Event, ...] = ()
+    why: str = ""
+
+
+def met(events: Sequence[Event]) -> Verdict:
+    return Verdict(True, tuple(events))
+
+
+def unmet(why: str, events: Sequence[Event] = ()) -> Verdict:
+    return Verdict(False, tuple(events), why)
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A constraint (nothing forbidden happened) is met by doing nothing: it counts for
+    # success, but the composite's task factor counts only what the agent achieved.
+    constraint: ClassVar[bool] = False
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str = Field(min_length=1)
+
+    def judge(self, ev: Evidence) -> Verdict:  # pragma: no cover - every kind overrides it
+        raise NotImplementedError
+
+    def places(self, scenario: Any, state: Mapping[str, Any]) -> set[str]:
+        """The outward targets (``<twin>:<thing>``, as ``vei.core.twin.Outward`` names
+        them) this criterion needs the agent to reach: anything else is collateral."""
+        return set()
+
+
+class Claims(Criterion):
+    after: str | None = Field(
+        default=None, description="Only messages after this criterion was met."
+    )
+    amounts: list[str] = Field(
+        default_factory=list, description="Money facts (x_cents) the messages must state."
+    )
+    days: str | None = Field(default=None, description="A duration fact (x_days) they must state.")
+    mentions: list[str] = Field(
+        default_factory=list, description="Phrases they must mention (product names, specs)."
+    )
+
+    def judge_claims(self, ev: Evidence, said: list[Said], where: str) -> Verdict:
+        """Met when the messages in ``said`` (after ``after``, if set) state every fact
+        and contradict none."""
+        if self.after is not None:
+            before = ev.results.get(self.after)
+            if before is None or not before.met:
+                return unmet(f"{self.after} was not met first")
+            start = before.events[0].seq if before.events else 0
+            said = [s for s in said if s.event.seq > start]
+        if not said:
+            return unmet(f"no message {where}" + (f" after {self.after}" if self.after else ""))
+        evidence: list[Event] = []
+        problems: list[str] = []
+        for fact in self.amounts:
+            target = int(ev.facts[fact])
+            claiming, against = amount_verdict(said, target, ev.known_amounts())
+            if not claiming:
+                problems.append(f"none states {format_money(target)} ({fact})")
+            if against:
+                problems.append(f"contradicting amounts: {', '.join(sorted(set(against))[:5])}")
+            evidence += claiming
+        if self.days is not None:
+            target = int(ev.facts[self.days])
+            claiming, against = days_verdict(said, target, ev.known_days())
+            if not claiming:
+                problems.append(f"none states {target} business days ({self.days})")
+            if against:
+                problems.append(f"contradicting durations: {', '.join(sorted(set(against))[:5])}")
+            evidence += claiming
+        text = "\n".join(s.text for s in said)
+        missing = [p for p in self.mentions if not mentions(text, p)]
+        if missing:
+            problems.append(f"does not mention {', '.join(missing)}")
+        if problems:
+            return unmet(f"messages {where}: " + "; ".join(problems), [s.event for s in said][:5])
+        unique = {e.seq: e for e in evidence} or {s.event.seq: s.event for s in said[:1]}
+        return met([unique[s] for s in sorted(unique)])

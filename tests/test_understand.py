@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vei.npc.understand import (
+from vei.understand import (
     Point,
     asks_approval,
     item_in,
