@@ -56,15 +56,33 @@ OutwardReader = Callable[[Mapping[str, Any], Event], Outward | None]
 NpcReactor = Callable[[State, Event, CallContext, Mapping[str, Any]], None]
 
 
+class NpcRuleBase(BaseModel):
+    """The fields every NPC rule has; a kind adds ``kind: Literal[...]`` and its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="NPC id; its RNG stream is npc:<id>.")
+    delay_ms: int = Field(
+        default=60_000,
+        ge=0,
+        le=7 * 24 * 3_600_000,
+        description="Virtual ms before the NPC acts.",
+    )
+
+
 @dataclass(frozen=True)
 class NpcKind:
-    """A kind of NPC a scenario can declare in ``npcs``: its rule model (a pydantic model
-    with ``id`` and ``kind: Literal[...]``) and what it reacts to (event kind -> reactor,
-    called once per declared rule of this kind). Wording is drawn only from the rule's
-    own stream, ``ctx.rng("npc:<id>")``."""
+    """A kind of NPC a scenario can declare in ``npcs``: its rule model (an
+    ``NpcRuleBase`` with ``kind: Literal[...]``), what it reacts to (event kind ->
+    reactor, called once per declared rule of this kind, in declaration order, with the
+    rule as a dict) and the placeholders its templates may use besides the scenario's
+    facts. Wording is drawn only from the rule's own stream, ``ctx.rng("npc:<id>")``;
+    what it does is ordinary events (now with ``ctx.emit``, later with
+    ``ctx.schedule``)."""
 
     rule: type[BaseModel]
     reactors: Mapping[str, NpcReactor]
+    variables: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -111,11 +129,14 @@ DriftOccur = Callable[
 class DriftKind:
     """A kind of drift job: its model (a ``DriftJobBase`` with ``kind: Literal[...]``),
     how it is compiled against the world's initial state, what one occurrence emits (a
-    pure function of its draws), and the jobs every world with this twin gets."""
+    pure function of its draws: the event's data gets a ``drift`` marker added, so its
+    reducer must accept that key), the event kinds it can emit, and the jobs every world
+    with this twin gets unless the scenario turns the library off."""
 
     job: type[DriftJobBase]
     compile: DriftCompiler
     occur: DriftOccur
+    events: tuple[str, ...]
     library: tuple[DriftJobBase, ...] = ()
 
     @property

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from vei.drift.jobs import ChatJob, DriftSection, MailJob, PageJob, activity_permille
+from vei.core.twin import kind_of
+from vei.drift.jobs import (
+    TWIN_DRIFT,
+    ChatJob,
+    DriftJob,
+    DriftSection,
+    MailJob,
+    PageJob,
+    activity_permille,
+)
 from vei.drift.library import LIBRARY
 from vei.money import parse_amounts
 from vei.twins.browser.state import normalize_url
@@ -19,7 +28,7 @@ from vei.twins.mail.state import normalize_address
 from vei.twins.slack.state import find_user
 
 MIN_INTERVAL_MS = 1_000
-Job = MailJob | ChatJob | PageJob
+Job = DriftJob
 
 
 class DriftConfigError(ValueError):
@@ -33,7 +42,8 @@ def declared_jobs(section: DriftSection | None) -> list[Job]:
     own = {job.id: job for job in section.jobs}
     jobs: list[Job] = []
     if section.library:
-        jobs = [j for j in LIBRARY if j.id not in section.exclude and j.id not in own]
+        library = [*LIBRARY, *(j for kind in TWIN_DRIFT.values() for j in kind.library)]
+        jobs = [j for j in library if j.id not in section.exclude and j.id not in own]
     return [*jobs, *section.jobs]
 
 
@@ -188,13 +198,16 @@ def compile_drift(
             target = _mail(job, context)
         elif isinstance(job, ChatJob):
             target = _chat(job, states.get("slack"))
-        else:
+        elif isinstance(job, PageJob):
             target = _page(job, states.get("browser"))
+        else:
+            target = TWIN_DRIFT[kind_of(type(job))].compile(job, states)
         if isinstance(target, str):
             if job.id in strict:
                 raise DriftConfigError(f"drift job {job.id!r}: {target}")
             continue
-        jobs[job.id] = {"id": job.id, "kind": job.kind, **_timing(job, activity), **target}
+        kind = kind_of(type(job))
+        jobs[job.id] = {"id": job.id, "kind": kind, **_timing(job, activity), **target}
     return {
         "seed": seed,
         "mode": mode,

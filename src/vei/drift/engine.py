@@ -15,6 +15,7 @@ from typing import Any
 from vei.core.context import CallContext
 from vei.core.events import Event
 from vei.core.twin import State, Twin
+from vei.drift.jobs import TWIN_DRIFT
 from vei.drift.occurrences import ACTOR, CHAT_POSTED, MAIL_RECEIVED, occurrence
 from vei.twins.browser.state import PAGE_UPDATED
 
@@ -66,9 +67,15 @@ TWIN = Twin(
     reducers={},
     tools=(),
     reactors={
-        MAIL_RECEIVED: (_schedule_next,),
-        CHAT_POSTED: (_schedule_next,),
-        PAGE_UPDATED: (_schedule_next,),
+        kind: (_schedule_next,)
+        for kind in sorted(
+            {
+                MAIL_RECEIVED,
+                CHAT_POSTED,
+                PAGE_UPDATED,
+                *(e for k in TWIN_DRIFT.values() for e in k.events),
+            }
+        )
     },
     initial_schedule=initial_schedule,
 )

@@ -8,10 +8,15 @@ are ``str.format`` strings over the variables in ``TEMPLATE_VARIABLES``.
 
 from __future__ import annotations
 
+import functools
+import operator
 import string
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from vei.core.twin import DriftJobBase, DriftKind
+from vei.twins import TWINS
 
 DriftMode = Literal["off", "light", "fast", "aggressive"]
 ActiveMode = Literal["light", "fast", "aggressive"]
@@ -136,7 +141,19 @@ class PageJob(_Job):
         return self
 
 
-DriftJob = Annotated[MailJob | ChatJob | PageJob, Field(discriminator="kind")]
+# Jobs of the kinds twins declare (``Twin.drift``), by kind.
+TWIN_DRIFT: dict[str, DriftKind] = {k.name: k for t in TWINS.values() for k in t.drift}
+
+if TYPE_CHECKING:
+    DriftJob = MailJob | ChatJob | PageJob | DriftJobBase
+else:
+    # A scenario's drift job: one of the built-in kinds or a twin's, chosen by ``kind``.
+    DriftJob = Annotated[
+        functools.reduce(
+            operator.or_, [MailJob, ChatJob, PageJob, *(k.job for k in TWIN_DRIFT.values())]
+        ),
+        Field(discriminator="kind"),
+    ]
 
 
 class DriftSection(BaseModel):

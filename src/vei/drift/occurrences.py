@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vei.core.rng import stream
+from vei.drift.jobs import TWIN_DRIFT
 from vei.drift.library import DAYS, TIMES, TOPICS
 from vei.money import format_money
 from vei.twins.browser.state import PAGE_UPDATED
@@ -180,8 +181,11 @@ def occurrence(config: Mapping[str, Any], job_id: str, k: int) -> Occurrence:
         kind, data, target, summary = _mail(job, rng, variables, context)
     elif job["kind"] == "chat":
         kind, data, target, summary = _chat(job, rng, variables, context)
-    else:
+    elif job["kind"] == "page":
         kind, data, target, summary = _page(config, job_id, k)
+    else:
+        occur = TWIN_DRIFT[job["kind"]].occur
+        kind, data, target, summary = occur(job, rng, _for_sender(variables, context, ""), context)
     data["drift"] = {"job": job_id, "occurrence": k}
     return Occurrence(due, job_id, k, kind, data, target, summary.replace("\n", " "))
 

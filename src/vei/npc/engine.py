@@ -11,7 +11,8 @@ world) and the NPCs' records:
 - ``contacts`` (mails per mail responder) and ``asked`` (wordings used, so a question asked
   again is worded differently).
 
-Replies are ordinary events: a chat answer is a ``slack.message_posted`` when the approver
+Twins add NPC kinds of their own (``Twin.npc``): the engine calls their reactors once per
+declared rule of that kind. Replies are ordinary events: a chat answer is a ``slack.message_posted`` when the approver
 gets to the request, a mail answer a scheduled ``mail.message_received``.
 """
 
@@ -26,7 +27,7 @@ from vei.core.context import CallContext
 from vei.core.events import Event
 from vei.core.twin import State, Twin
 from vei.npc import approver, vendors
-from vei.npc.rules import NpcRule
+from vei.npc.rules import TWIN_KINDS, NpcRule
 from vei.twins.browser.state import FORM_SUBMITTED
 from vei.twins.mail.state import MESSAGE_SENT
 from vei.twins.slack.state import MESSAGE_POSTED
@@ -80,6 +81,27 @@ def _on_form_submitted(state: State, event: Event, ctx: CallContext) -> None:
         vendors.on_form_submitted(state, event, ctx, rule)
 
 
+def _twin_reactor(kind: str, react: Any) -> Any:
+    def reactor(state: State, event: Event, ctx: CallContext) -> None:
+        for rule in _rules(state, kind):
+            react(state, event, ctx, rule)
+
+    return reactor
+
+
+def _reactors() -> dict[str, tuple[Any, ...]]:
+    found: dict[str, tuple[Any, ...]] = {
+        MESSAGE_POSTED: (_on_chat_message,),
+        approver.ANSWER_DUE: (_on_answer_due,),
+        MESSAGE_SENT: (_on_mail_sent,),
+        FORM_SUBMITTED: (_on_form_submitted,),
+    }
+    for name in sorted(TWIN_KINDS):
+        for event_kind, react in TWIN_KINDS[name].reactors.items():
+            found[event_kind] = (*found.get(event_kind, ()), _twin_reactor(name, react))
+    return found
+
+
 TWIN = Twin(
     name="npc",
     initial_state=initial_state,
@@ -92,10 +114,5 @@ TWIN = Twin(
     },
     tools=(),
     announced=False,
-    reactors={
-        MESSAGE_POSTED: (_on_chat_message,),
-        approver.ANSWER_DUE: (_on_answer_due,),
-        MESSAGE_SENT: (_on_mail_sent,),
-        FORM_SUBMITTED: (_on_form_submitted,),
-    },
+    reactors=_reactors(),
 )

@@ -8,13 +8,17 @@ another wording never changes a fact, and a question asked again is asked in oth
 
 from __future__ import annotations
 
+import functools
+import operator
 import string
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vei.core.twin import NpcKind, kind_of
 from vei.facts import fact_variables
+from vei.twins import TWINS
 from vei.understand import Point
 
 
@@ -189,7 +193,20 @@ class FormResponder(_Rule):
         return self
 
 
-NpcRule = Annotated[ChatApprover | MailResponder | FormResponder, Field(discriminator="kind")]
+# The NPC kinds this package implements (they span apps: a chat approver is asked in chat
+# and decides on records other apps read), then every twin's own (``Twin.npc``).
+BUILTIN: tuple[type[_Rule], ...] = (ChatApprover, MailResponder, FormResponder)
+TWIN_KINDS: dict[str, NpcKind] = {k.name: k for t in TWINS.values() for k in t.npc}
+RULES: dict[str, type[BaseModel]] = {
+    **{kind_of(r): r for r in BUILTIN},
+    **{name: k.rule for name, k in TWIN_KINDS.items()},
+}
+
+if TYPE_CHECKING:
+    NpcRule = Any
+else:
+    # A scenario's NPC: one of RULES, chosen by its ``kind``.
+    NpcRule = Annotated[functools.reduce(operator.or_, RULES.values()), Field(discriminator="kind")]
 
 # Variables each rule kind may use in its templates, besides the scenario's facts.
 CONTEXT_VARIABLES: dict[str, tuple[str, ...]] = {
@@ -204,12 +221,13 @@ CONTEXT_VARIABLES: dict[str, tuple[str, ...]] = {
     ),
     "mail_responder": ("subject", "sender", "missing"),
     "form_responder": ("form", "values", "product", "quantity", "unit", "total", "asked"),
+    **{name: k.variables for name, k in TWIN_KINDS.items()},
 }
 
 
 def template_errors(rule: Any, facts: Mapping[str, int | str]) -> list[str]:
     """Placeholders in ``rule``'s templates that neither facts nor the context provide."""
-    allowed = set(fact_variables(facts)) | set(CONTEXT_VARIABLES[rule.kind])
+    allowed = set(fact_variables(facts)) | set(CONTEXT_VARIABLES.get(rule.kind, ()))
     texts: list[str] = []
     for name, value in rule:
         if name == "templates" and isinstance(value, BaseModel):
