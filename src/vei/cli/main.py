@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 import typer
@@ -160,9 +160,13 @@ def _register() -> None:
     _app.add_typer(eval_app, name="eval")
 
 
-def __getattr__(name: str) -> Any:
-    # ``from vei.cli.main import app`` gives the command with every subcommand registered.
-    if name == "app":
-        _register()
-        return _app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if TYPE_CHECKING:
+    app = _app
+else:
+
+    def __getattr__(name: str) -> Any:
+        # ``from vei.cli.main import app``: the command with every subcommand registered.
+        if name == "app":
+            _register()
+            return _app
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
