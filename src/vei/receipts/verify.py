@@ -12,9 +12,13 @@ must be snapshot 0's. Then each receipt, in this order: the stored text, the run
 hash against its fields, ``prev`` against the previous receipt (receipt 1: the genesis),
 the signature, that its event range follows the previous one, the events themselves
 (stored text, columns) and ``events_digest``, and ``rev_after``. Its events are folded into
-the state, and any snapshot taken after that receipt must match the replay, the chain head
-and the virtual time. Every snapshot the world must have taken (each time a call crossed a
-multiple of the genesis's ``snapshot_every``, and the final one) must exist. After the last
+the state, and any snapshot taken after that receipt must match the chain head and the
+virtual time, and its stored text its own ``state_hash``; the replay's hash is compared with
+the latest snapshot's (the one a resume starts from) and the checkpoint's, and with
+``deep=True`` with every snapshot's. Every snapshot the world must have taken (each one the
+genesis's cadence made due, ``vei.core.cadence``, and the final one) must exist. Signatures
+are checked in batches (``vei.receipts.sigcheck``), still reported in log order. After the last
+
 receipt no event may be left over, and the checkpoint must match the replay and carry a
 valid signature. A run without a checkpoint fails, unless a live process is still writing
 it (``status`` ``open``): a run closed normally always has one, and a run whose writer
