@@ -440,7 +440,7 @@ def run(
     report = {
         "machine": info,
         "calls": inprocess.describe_calls(),
-        "counts": asdict(counts),
+        "counts": json.loads(json.dumps(asdict(counts))),  # tuples as JSON reads them back
         "figures": figures,
         "ratios": [{**asdict(row), "ratio": row.ratio} for row in rows],
         "seconds": round(elapsed, 1),

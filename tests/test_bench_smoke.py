@@ -66,6 +66,14 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
         http_one=2,
         http_sessions=2,
         http_each=2,
+        history_marks=(30,),
+        history_reads=2,
+        history_writes=2,
+        memory_items=20,
+        memory_step=10,
+        verify_events=20,
+        resume_marks=(20,),
+        startups=1,
     )
     out = tmp_path / "results.json"
     report = run.run(tiny, out, tmp_path)
