@@ -20,6 +20,7 @@ from bench import (
     stdio,
     streamable_http,
 )
+from bench import fork as fork_bench
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -164,3 +165,10 @@ def test_the_bench_run_is_stored_where_asked_and_verifies(tmp_path: Path) -> Non
     state_dir, run_id = history.stored_run(scratch, 12)
     assert (state_dir / "runs" / run_id / "events.sqlite").exists()
     assert history.verify_rates(state_dir, run_id)["events"] > 0
+
+
+def test_fork_figures_are_positive(tmp_path: Path) -> None:
+    result = fork_bench.measure(events=30, low=10, high=20, repeats=1, root=tmp_path)
+    assert result["fork_revisions"] == [10, 20]
+    assert all(value > 0 for value in result["figures_ms"].values())
+    assert all(value > 0 for value in result["ratios"].values())

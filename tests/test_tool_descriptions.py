@@ -140,6 +140,26 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
         _call(world, seen, "browser_type", node_id=field["id"], text=_value(field))
     _call(world, seen, "browser_click", node_id=form["submit_id"])
 
+    user = _call(world, seen, "identity_list_users", query="sam")["users"][-1]["id"]
+    _call(world, seen, "identity_get_user", user=user)
+    group = _call(world, seen, "identity_list_groups")["groups"][-1]["name"]
+    _call(world, seen, "identity_get_group", group=group)
+    app = _call(world, seen, "identity_list_apps")["apps"][0]["name"]
+    _call(world, seen, "identity_get_app", app=app)
+    _call(world, seen, "identity_add_to_group", user=user, group=group)
+    _call(world, seen, "identity_remove_from_group", user=user, group=group)
+    _call(world, seen, "identity_assign_app", user=user, app=app)
+    _call(world, seen, "identity_unassign_app", user=user, app=app)
+    token = _call(world, seen, "identity_reset_password", user=user)["reset_token"]
+    _call(world, seen, "identity_verify_token", token=token)
+    _call(world, seen, "identity_suspend", user=user, reason="review")
+    _call(world, seen, "identity_unsuspend", user=user)
+    _call(world, seen, "identity_deactivate", user=user)
+    _call(world, seen, "identity_activate", user=user)
+    login = "new.hire@" + world.state["identity"]["domain"]
+    _call(world, seen, "identity_create_user", login=login, first_name="New", last_name="Hire")
+    _call(world, seen, "identity_audit_log", user=user)
+
     session = Session(load_settings({}, env={}))
     reset = session.call("vei_reset", {"seed": 7})
     assert reset.ok, reset.result

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vei import __version__
 from vei.config import Settings
@@ -27,6 +27,9 @@ from vei.store.journal import CallJournal
 from vei.store.memory import MemoryStore
 from vei.twins import get_twins
 
+if TYPE_CHECKING:
+    from vei.fork import ForkPoint
+
 log = logging.getLogger("vei.session")
 
 
@@ -40,11 +43,15 @@ class Session:
         run_id: str | None = None,
         scenario: Scenario | None = None,
         manifest_extra: Mapping[str, Any] | None = None,
+        fork: ForkPoint | None = None,
     ) -> None:
+        """``fork`` starts the first run from a parent's state (``vei.fork``): see ``fork``
+        and ``vei.fork.fork_stored_run``; a run after ``vei_reset`` starts seeded again."""
         self.settings = settings
         # Recorded in the first run's manifest (and so among its signed inputs): `vei eval`
         # lists the files it keeps beside the database.
         self._manifest_extra = dict(manifest_extra or {})
+        self._fork = fork
         # A scenario given directly (a file being checked) wins over settings.scenario.
         self._scenario = scenario
         self._lock = threading.RLock()
@@ -100,6 +107,33 @@ class Session:
             outcome.result["previous_run"] = previous
             outcome.result["run"] = self.world.run_id
             return outcome
+
+    def fork(self, at: int, *, run_id: str | None = None) -> Session:
+        """A new Session whose run starts exactly in this run's state at revision ``at``
+        (just after the last call that ended there), stored like this one (same state dir,
+        or in memory). Its manifest's ``parent`` names this run, the revision, the receipt
+        count and the chain hash there, signed into its genesis. This run goes on unchanged.
+
+        Raises ForkError (code ``core.invalid_revision``) for a revision that is not a
+        non-negative integer, is inside one call's events or beyond the head; nothing is
+        created then.
+        """
+        from vei.core.state import reducer_table
+        from vei.fork import fork_point, prior_from_dir, prior_from_store
+
+        with self._lock:
+            world = self.world
+            point = fork_point(world.store, at, reducer_table(world.twins), run=world.run_id)
+            if self.run_dir is not None:
+                prior = prior_from_dir(self.run_dir, point.receipt)
+            else:
+                prior = prior_from_store(world.store, point.receipt)
+            return Session(
+                self.settings,
+                run_id=run_id,
+                scenario=self._scenario,
+                fork=replace(point, prior=prior),
+            )
 
     def close(self) -> Checkpoint | None:
         """Close the current run (snapshot and signed checkpoint). Returns the checkpoint,
@@ -181,8 +215,13 @@ class Session:
         scenario = scenario or self.scenario
         names, seed_data, middleware = self._components(settings, scenario)
         twins = bind_actor_backend(get_twins(names), settings)
+        fork, self._fork = self._fork, None  # the first run only, not one after vei_reset
+        if fork is not None and run_id is None and settings.state_dir is None:
+            run_id = f"{fork.parent_run}-r{fork.revision}"[:128]
         run = self._run_id(settings, scenario, run_id)
         manifest = self._manifest(settings, scenario, run, names)
+        if fork is not None:
+            manifest["parent"] = fork.link()
         built: list[World] = []
 
         def begin(store: StateStore) -> None:
@@ -196,6 +235,8 @@ class Session:
                 middleware=middleware,
                 meta={"scenario": scenario.name, "task": scenario.task},
                 manifest=manifest,
+                origin=None if fork is None else fork.origin(),
+                prior_receipts=None if fork is None else fork.prior,
             )
             world.reset_check = self._reset_check
             built.append(world)

@@ -122,9 +122,21 @@ def run(
         ),
     ] = None,
     scenarios: Annotated[
-        str, typer.Option(help="Packs, scenario names and globs, comma-separated.")
-    ] = "core",
-    seeds: Annotated[str, typer.Option(help="Seeds: 1-20, 1,2,5 or 1-3,7.")] = "1",
+        str | None,
+        typer.Option(help="Packs, scenario names and globs, comma-separated (default: core)."),
+    ] = None,
+    seeds: Annotated[
+        str | None, typer.Option(help="Seeds: 1-20, 1,2,5 or 1-3,7 (default: 1).")
+    ] = None,
+    from_run: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="RUN@REV",
+            help="Start every episode from stored run RUN's state at revision REV (a fork); "
+            "the scenario and seed are RUN's.",
+        ),
+    ] = None,
     trials: Annotated[int, typer.Option(help="Episodes per scenario and seed.")] = 1,
     workers: Annotated[
         int | None, typer.Option(help="Parallel episodes (default: the number of cores).")
@@ -188,13 +200,23 @@ def run(
     )
     console = Console(stderr=True)
     try:
+        origin = None
+        if from_run is not None:
+            if scenarios is not None or seeds is not None:
+                raise EvalInputError(
+                    "--from: the episodes fork RUN, so its scenario and seed are RUN's "
+                    "(leave out --scenarios and --seeds)"
+                )
+            origin = _origin(from_run, settings)
+            settings = origin.settings
         plan = EvalPlan(
             parse_agent(agent, options),
-            select_scenarios(scenarios),
-            parse_seeds(seeds),
+            [(origin.pack, origin.scenario)] if origin else select_scenarios(scenarios or "core"),
+            [origin.seed] if origin else parse_seeds(seeds or "1"),
             trials,
             out,
             settings,
+            origin,
         )
         bar = EvalProgress(console)
         with bar.progress:
@@ -221,6 +243,20 @@ def run(
     for result in errors[:5]:
         typer.echo(f"vei eval: {result.run_id}: {result.error}", err=True)
     raise typer.Exit(1 if errors else 0)
+
+
+def _origin(text: str, settings: Any) -> Any:
+    """The checked ``--from RUN@REV``; EvalInputError naming what is wrong."""
+    from vei.eval import EvalInputError
+    from vei.fork import ForkError, ForkSourceError, resolve_origin
+    from vei.store.rundir import RunNotFoundError
+
+    try:
+        return resolve_origin(text, settings)
+    except ForkError as exc:
+        raise EvalInputError(f"--from {text}: {exc.code}: {exc.message}") from None
+    except (ForkSourceError, RunNotFoundError) as exc:
+        raise EvalInputError(f"--from {text}: {exc}") from None
 
 
 @eval_app.command()

@@ -52,10 +52,27 @@ def serve(
     max_sessions: Annotated[
         int, typer.Option(help="HTTP: most MCP sessions (worlds) open at once.", min=1)
     ] = 64,
+    from_run: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="RUN@REV",
+            help="Serve a new run forked from stored run RUN at revision REV (stdio).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the world over MCP: on stdin/stdout (point your MCP client at this command), or
-    over streamable HTTP with --transport http (a bearer token is required)."""
+    over streamable HTTP with --transport http (a bearer token is required). With --from
+    RUN@REV the run starts in RUN's state at revision REV (a fork, linked to RUN), written
+    to the state dir, else beside RUN."""
     settings = settings_or_exit({"scenario": scenario, "seed": seed, "state_dir": state_dir})
+    if from_run is not None and (transport != "stdio" or scenario or seed):
+        typer.echo(
+            "vei: --from serves one fork over stdio; its scenario and seed are the parent's "
+            "(leave out --scenario, --seed and --transport http)",
+            err=True,
+        )
+        raise typer.Exit(2)
     if transport not in ("stdio", "http"):
         typer.echo(
             f"vei: --transport {transport!r} is not allowed (allowed: stdio | http)", err=True
@@ -72,7 +89,7 @@ def serve(
     from vei.adapters.mcp import serve_stdio
     from vei.core.world import WorldBrokenError
 
-    session = open_session_or_exit(settings, run_id)
+    session = open_session_or_exit(settings, run_id, from_run)
     if session.run_dir is not None:
         print(f"vei: run {session.world.run_id} in {session.run_dir}", file=sys.stderr)
     try:
@@ -83,13 +100,20 @@ def serve(
         fail_closing(session.world.run_id, session.world.chain.count, "its store failed earlier")
 
 
-def open_session_or_exit(settings: Settings, run_id: str | None) -> Any:
-    """A Session, or one line naming the problem and exit 2 (never a traceback)."""
+def open_session_or_exit(settings: Settings, run_id: str | None, fork: str | None = None) -> Any:
+    """A Session (a fork of ``fork``, RUN@REV, when given), or one line naming the problem
+    and exit 2 (never a traceback)."""
+    from vei.fork import ForkError, fork_from_ref
     from vei.scenarios import UnknownScenarioError
     from vei.session import Session
 
     try:
+        if fork is not None:
+            return fork_from_ref(fork, settings, run_id=run_id)
         return Session(settings, run_id=run_id)
+    except ForkError as exc:
+        typer.echo(f"vei: --from {fork}: {exc.code}: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     except (UnknownScenarioError, ValueError, LookupError, OSError, RuntimeError) as exc:
         # Run id taken or unsafe, state dir unusable, key unreadable, run locked, ...
         typer.echo(f"vei: {exc}", err=True)

@@ -1,4 +1,4 @@
-"""``vei-state``: list, inspect, verify, replay and export stored runs.
+"""``vei-state``: list, inspect, verify, replay, export and fork stored runs.
 
 RUN is a run id inside the state dir (``--state-dir``, default ``VEI_STATE_DIR``, else
 ``./vei-runs``) or a path to a run directory. ``verify`` exits 1 naming the first bad
@@ -38,7 +38,7 @@ DEFAULT_STATE_DIR = Path("vei-runs")
 
 app = typer.Typer(
     name="vei-state",
-    help="Inspect, verify, replay and export the runs stored in a VEI state dir.",
+    help="Inspect, verify, replay, export and fork the runs stored in a VEI state dir.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -319,6 +319,13 @@ def verify(
         typer.echo(f"chain head {report.chain_head}")
         typer.echo(f"state hash {report.state_hash}")
         typer.echo(f"public key {report.public_key}{' (pinned)' if report.key_pinned else ''}")
+        if report.parent is not None:
+            p = report.parent
+            checked = "checked" if p["checked"] else f"not checked: {p['reason']}"
+            typer.echo(
+                f"parent     {p['run']} at revision {p['revision']} (receipt {p['receipt']}, "
+                f"chain hash {p['chain_head']}): {checked}"
+            )
         typer.echo("proven:")
         for fact in report.proven:
             typer.echo(f"  - {fact}")
@@ -456,3 +463,72 @@ def export(
         if checkpoint is not None:
             out.write(canonical_json({"checkpoint": vars(checkpoint), "type": "checkpoint"}))
             out.write("\n")
+
+
+@app.command()
+def fork(
+    run: Run,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at", metavar="REV", help="The revision to fork at (an event seq; 0 = the start)."
+        ),
+    ],
+    run_id: Annotated[
+        str | None, typer.Option("--run-id", help="Name of the new run (default: generated).")
+    ] = None,
+    state_dir: StateDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Start a new run, in the parent's state dir, from RUN's state at revision REV.
+
+    The fork point is just after the last call that ended at REV; the new run's manifest
+    names the parent, REV, the receipt count and the parent's chain hash there, signed into
+    its genesis, and `vei-state verify` checks that link. The new run is closed at once
+    (a signed checkpoint); `vei serve --from RUN@REV` and `vei eval --from RUN@REV` fork
+    and go on working. Exits 2, creating nothing, for a revision without a fork point.
+    """
+    from dataclasses import replace
+
+    from vei.config import ConfigError, load_settings
+    from vei.fork import ForkError, ForkSourceError, check_revision, fork_stored_run
+    from vei.store.rundir import RunExistsError, resolve_run
+
+    if is_safe_run_id(run) and state_dir is None:
+        state_dir = default_state_dir()
+    try:
+        revision = check_revision(int(at.strip()))
+    except ValueError:
+        raise _fail(f"--at: {at!r} is not a revision (a non-negative integer)") from None
+    except ForkError as exc:
+        raise _fail(f"--at: {exc.message}") from None
+    try:
+        run_dir = resolve_run(run, state_dir)
+        local = replace(load_settings(), state_dir=run_dir.parent.parent)
+        session = fork_stored_run(run_dir, revision, local, run_id=run_id)
+    except ForkError as exc:
+        raise _fail(f"{exc.code}: {exc.message}") from None
+    except (RunNotFoundError, RunExistsError, ForkSourceError, ConfigError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    world = session.world
+    info = {
+        "run_id": world.run_id,
+        "run_dir": str(session.run_dir),
+        "parent": {
+            "run": run_dir.name,
+            "revision": world.base_revision,
+            "receipt": world.base_receipts,
+        },
+        "state_hash": world.state_hash(),
+        "t_ms": world.clock_ms,
+    }
+    session.close()
+    if as_json:
+        _print_json(info)
+        return
+    typer.echo(
+        f"forked {run_dir.name} at revision {revision} (after receipt {world.base_receipts}, "
+        f"t_ms {info['t_ms']}) into {world.run_id}"
+    )
+    typer.echo(f"run dir    {session.run_dir}")
+    typer.echo(f"state hash {info['state_hash']}")

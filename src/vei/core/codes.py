@@ -10,6 +10,7 @@ ERROR_CODES: dict[str, str] = {
     "core.unknown_scenario": "vei_reset named a scenario that is not in the configured pack.",
     "core.reset_failed": "vei_reset could not start the new run (for example the state dir is not writable); the current run goes on unchanged.",
     "core.unsupported": "The operation needs something this world was not started with (vei_reset outside a session).",
+    "core.invalid_revision": "Session.fork, vei-state fork, vei serve --from or vei eval --from named a revision with no fork point: not a non-negative integer, inside one call's events, before the run's own start (a fork) or beyond its head (the message names the revisions around it). Nothing was created.",
     "core.idempotency_conflict": "The idempotency_key was already used for a different tool or different arguments.",
     "core.internal_error": "The tool failed unexpectedly; nothing changed. Please report it with the receipt.",
     "core.unavailable": "Injected fault (fault profiles): the service was briefly unavailable; nothing changed. Retryable: try again shortly.",

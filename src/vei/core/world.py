@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -101,12 +101,20 @@ class World:
         meta: Mapping[str, Any] | None = None,
         manifest: Mapping[str, Any] | None = None,
         record_start: bool = True,
+        origin: Snapshot | None = None,
+        prior_receipts: Callable[[int], Iterator[Receipt]] | None = None,
     ) -> None:
         """``manifest`` is the run's manifest (its inputs enter the genesis record that
         receipt 1 chains to); ``record_start=False`` (reopening a stored run) computes the
         genesis and the seeded state without writing them again. ``snapshot_every`` and
         ``snapshot_bytes`` set the snapshot cadence (``vei.core.cadence``; a run made before
-        the cadence spaced by state size has ``snapshot_bytes=None``)."""
+        the cadence spaced by state size has ``snapshot_bytes=None``).
+
+        ``origin`` starts a fork: the world begins in that state, at its revision, virtual
+        time and receipt count (the fork's first receipt follows the parent's at the fork
+        point) instead of the seeded state; ``prior_receipts(after)`` yields the parent's
+        receipts after ``after`` up to the fork point, for the history ``receipts`` gives.
+        """
         from vei.core.control import CONTROL_TOOLS
 
         self.twins = tuple(twins)
@@ -130,10 +138,19 @@ class World:
         for twin in self.twins:
             for kind, fns in twin.reactors.items():
                 self.reactors.setdefault(kind, []).extend(fns)
-        self.state = initial_state(self.twins, seed_data)
-        self.revision = 0
-        self.clock_ms = 0
-        self.observed_rev = 0
+        if origin is None:
+            self.state = initial_state(self.twins, seed_data)
+            seeded = canonical_json(self.state)
+        else:
+            seeded = canonical_json(origin.state)
+            self.state = json.loads(seeded)  # a private copy
+        self.base_revision = 0 if origin is None else origin.revision
+        self.base_receipts = 0 if origin is None else origin.receipt_count
+        self.prior_receipts = prior_receipts
+        self.revision = self.base_revision
+        self.clock_ms = 0 if origin is None else origin.t_ms
+        # A fork starts with everything before its fork point observed.
+        self.observed_rev = self.base_revision
         self.recent: deque[Event] = deque(maxlen=RECENT_EVENTS)
         self._heap: list[tuple[int, int]] = [
             (v["due_ms"], int(k)) for k, v in self.state["core"]["pending"].items()
@@ -145,7 +162,6 @@ class World:
         self._broken = False
         self._closed = False
         self._parsed_args: dict[tuple[str, tuple[Any, ...]], tuple[Any, str]] = {}
-        seeded = canonical_json(self.state)
         # The chain starts from the genesis: the run's inputs and the seeded state's hash.
         self.genesis = Genesis.create(
             manifest or {},
@@ -155,8 +171,8 @@ class World:
             signer=signer,
             snapshot_bytes=snapshot_bytes,
         )
-        self.chain = ReceiptChain(run_id, signer, head=self.genesis.hash)
-        self._cadence.taken(0, len(seeded))
+        self.chain = ReceiptChain(run_id, signer, head=self.genesis.hash, count=self.base_receipts)
+        self._cadence.taken(self.base_revision, len(seeded))
         if record_start:
             self.store.write_genesis(self.genesis)
             self.store.save_snapshot(self._snapshot(seeded))
@@ -190,6 +206,13 @@ class World:
         """SHA-256 of the canonical world state (the clock is not part of it)."""
         with self._lock:
             return state_hash(self.state)
+
+    def receipts(self, after: int = 0) -> Iterator[Receipt]:
+        """The run's receipts with index > ``after``, in order; a fork's own receipts are
+        preceded by its parent's up to the fork point when ``prior_receipts`` was given."""
+        if after < self.base_receipts and self.prior_receipts is not None:
+            yield from self.prior_receipts(after)
+        yield from self.store.receipts(after=max(after, self.base_receipts))
 
     @property
     def chain_head(self) -> str:

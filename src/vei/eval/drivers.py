@@ -70,8 +70,17 @@ def _session(spec: EpisodeSpec, files: Mapping[str, str] | None = None) -> Sessi
     # The manifest is among the run's signed inputs, so it names only what the run holds
     # (its files), never the agent or the trial: the same calls give the same chain head
     # whoever makes them.
-    scenario = load_scenario(spec.scenario, spec.pack)
     extra: dict[str, Any] = {"files": dict(files)} if files else {}
+    if spec.origin is not None:  # vei eval --from: a fork of the parent's state
+        from pathlib import Path
+
+        from vei.fork import fork_stored_run
+
+        parent, at = spec.origin
+        return fork_stored_run(
+            Path(parent), at, spec.settings, run_id=spec.run_id, manifest_extra=extra
+        )
+    scenario = load_scenario(spec.scenario, spec.pack)
     return Session(spec.settings, run_id=spec.run_id, scenario=scenario, manifest_extra=extra)
 
 
@@ -140,7 +149,11 @@ def server_argv(spec: EpisodeSpec) -> list[str]:
         if k not in on_the_line and defaults.get(k) != v
     }
     argv = [sys.executable, "-m", "vei", "serve", "--state-dir", str(spec.state_dir.absolute())]
-    argv += ["--run-id", spec.run_id, "--scenario", spec.scenario, "--seed", str(spec.seed)]
+    argv += ["--run-id", spec.run_id]
+    if spec.origin is not None:  # the parent decides the scenario and the seed
+        argv += ["--from", f"{spec.origin[0]}@{spec.origin[1]}"]
+    else:
+        argv += ["--scenario", spec.scenario, "--seed", str(spec.seed)]
     return ["env", *(f"{k}={v}" for k, v in extra.items()), *argv] if extra else argv
 
 

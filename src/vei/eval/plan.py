@@ -216,6 +216,8 @@ class EpisodeSpec:
     trial: int
     agent: AgentSpec
     settings: Settings
+    # ``vei eval --from``: the parent run's directory and the revision every episode forks at.
+    origin: tuple[str, int] | None = None
 
     @property
     def run_id(self) -> str:
@@ -242,8 +244,10 @@ def episode_specs(
     trials: int,
     settings: Settings,
     out: Path,
+    origin: tuple[str, int] | None = None,
 ) -> list[EpisodeSpec]:
-    """Every episode, scenario by scenario, seed by seed, trial by trial."""
+    """Every episode, scenario by scenario, seed by seed, trial by trial (each forked from
+    ``origin``, a parent run directory and revision, when given)."""
     if trials < 1:
         raise EvalInputError("--trials: must be at least 1")
     base = replace(settings, state_dir=out)
@@ -255,6 +259,7 @@ def episode_specs(
             trial,
             agent,
             replace(base, seed=seed, scenario=name, scenario_pack=pack),
+            origin,
         )
         for pack, name in scenarios
         for seed in seeds

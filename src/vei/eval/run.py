@@ -19,6 +19,7 @@ from vei.eval.episode import EpisodeResult
 from vei.eval.journal import SUMMARY, Journal, claim, write_durably
 from vei.eval.plan import AgentSpec, EpisodeSpec, EvalInputError, episode_specs
 from vei.eval.summary import summarise
+from vei.fork import ForkOrigin
 
 Backend = Literal["local", "ray"]
 KEY_FILE = "receipt-key.pem"
@@ -45,12 +46,15 @@ class EvalPlan:
     trials: int
     out: Path
     settings: Settings = field(default_factory=Settings)
+    # ``--from RUN@REV``: every episode forks the parent's state at REV.
+    origin: ForkOrigin | None = None
 
     @property
     def specs(self) -> list[EpisodeSpec]:
         """Every episode of the eval, in order."""
+        start = None if self.origin is None else (str(self.origin.run_dir), self.origin.revision)
         return episode_specs(
-            self.agent, self.scenarios, self.seeds, self.trials, self.settings, self.out
+            self.agent, self.scenarios, self.seeds, self.trials, self.settings, self.out, start
         )
 
     @property
@@ -64,6 +68,7 @@ class EvalPlan:
             "trials": self.trials,
             "world": world,
             "vei_version": __version__,
+            **({} if self.origin is None else {"from": self.origin.describe()}),
         }
 
 

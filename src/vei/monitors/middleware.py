@@ -49,7 +49,7 @@ class MonitorSet(BaseMiddleware):
         if self.history.seen < call.index - 1:
             if self._kinds is None:
                 self._kinds = {spec.name: spec.kind for spec in world.registry}
-            receipts = world.store.receipts(after=self.history.seen)
+            receipts = world.receipts(after=self.history.seen)  # a fork's: parent's first
             self.history.catch_up(receipts, call.index, self._kinds)
         obs = observe(world, call, result, tuple(events), self.context, self.history)
         findings: list[Finding] = []

@@ -12,6 +12,12 @@ signature, so no byte of the manifest is unsigned.
 
 Whatever the manifest holds is digested, not a fixed list of fields: a field added to the
 manifest later is covered without a change here.
+
+A fork (``vei.fork``) records its parent in the manifest field ``parent``: the parent's
+revision, receipt count, chain hash, virtual time and state hash at the fork point are
+chained like every other input; the parent's run id (``parent.run``), a name like the
+run's own, is kept in the stored inputs and covered by the genesis signature but left out
+of the chain hash, so a fork's chain head does not depend on what its parent was called.
 """
 
 from __future__ import annotations
@@ -51,6 +57,29 @@ def inputs_json(manifest: Mapping[str, Any]) -> str:
     return _lenient(run_inputs(manifest))
 
 
+def _chained_text(inputs: str) -> str:
+    """The inputs text the chain hash covers: a fork's ``parent.run`` left out."""
+    if '"parent"' not in inputs:
+        return inputs
+    parsed = json.loads(inputs)
+    parent = parsed.get("parent")
+    if not isinstance(parent, dict) or "run" not in parent:
+        return inputs
+    parsed["parent"] = {k: v for k, v in parent.items() if k != "run"}
+    return _lenient(parsed)
+
+
+def parent_run(inputs: str) -> str | None:
+    """The parent's run id a fork's stored inputs name (None for a run that is no fork)."""
+    if '"parent"' not in inputs:
+        return None
+    try:
+        parent = json.loads(inputs).get("parent")
+    except (ValueError, AttributeError):
+        return None
+    return str(parent["run"]) if isinstance(parent, dict) and "run" in parent else None
+
+
 def genesis_hash(
     inputs_digest: str, state_hash: str, snapshot_every: int, snapshot_bytes: int | None = None
 ) -> str:
@@ -67,8 +96,17 @@ def genesis_hash(
     return _sha256(_lenient(body))
 
 
-def _signed_message(run: str, hash_hex: str, public_key: str, created_at: str | None) -> bytes:
-    body = {"created_at": created_at, "hash": hash_hex, "public_key": public_key, "run": run}
+def _signed_message(
+    run: str, hash_hex: str, public_key: str, created_at: str | None, parent: str | None
+) -> bytes:
+    body: dict[str, Any] = {
+        "created_at": created_at,
+        "hash": hash_hex,
+        "public_key": public_key,
+        "run": run,
+    }
+    if parent is not None:  # a fork: its parent's name is signed too (runs before forks: not)
+        body["parent_run"] = parent
     return _lenient(body).encode("ascii")
 
 
@@ -101,10 +139,14 @@ class Genesis:
     ) -> Genesis:
         """Seal the genesis of run ``run`` from its manifest and seeded state hash."""
         text = inputs_json(manifest)
-        hash_hex = genesis_hash(_sha256(text), state_hash, snapshot_every, snapshot_bytes)
+        hash_hex = genesis_hash(
+            _sha256(_chained_text(text)), state_hash, snapshot_every, snapshot_bytes
+        )
         created = manifest.get("created_at")
         created_at = None if created is None else str(created)
-        message = _signed_message(run, hash_hex, signer.public_key_hex, created_at)
+        message = _signed_message(
+            run, hash_hex, signer.public_key_hex, created_at, parent_run(text)
+        )
         return cls(
             run=run,
             inputs=text,
@@ -119,12 +161,18 @@ class Genesis:
 
     def problem(self, public_key: str) -> str | None:
         """None when the hash recomputes and the signature verifies; else what is wrong."""
+        try:
+            chained = _chained_text(self.inputs)
+        except ValueError:
+            return "the signed inputs are not JSON"
         spacing = self.snapshot_bytes
-        if genesis_hash(_sha256(self.inputs), self.state_hash, self.snapshot_every, spacing) != (
+        if genesis_hash(_sha256(chained), self.state_hash, self.snapshot_every, spacing) != (
             self.hash
         ):
             return "hash does not match its fields"
-        message = _signed_message(self.run, self.hash, self.public_key, self.created_at)
+        message = _signed_message(
+            self.run, self.hash, self.public_key, self.created_at, parent_run(self.inputs)
+        )
         if self.public_key != public_key or not verify_signature(
             public_key, message, self.signature
         ):

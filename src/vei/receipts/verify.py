@@ -87,6 +87,8 @@ class VerifyReport:
     deep: bool = False
     # The replayed state at the end of the log (not part of the report's JSON).
     final_state: State | None = field(default=None, repr=False, compare=False)
+    # A fork's signed link to its parent (``vei.receipts.lineage``), with ``checked``.
+    parent: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form (``vei-state verify --json``)."""
@@ -107,6 +109,7 @@ class VerifyReport:
             "proven": list(self.proven),
             "deep": self.deep,
             "notes": list(self.notes),
+            "parent": None if self.parent is None else dict(self.parent),
         }
 
 
@@ -179,11 +182,15 @@ class ReplayResult:
 
 
 def replay_run(store: StateStore, reducers: Mapping[str, Reducer]) -> ReplayResult:
-    """Rebuild the final state from the revision-0 snapshot and every stored event."""
-    initial = store.latest_snapshot(at_or_before=0)
-    if initial is None or initial.revision != 0:
-        raise ValueError("the run has no snapshot at revision 0 (its initial state)")
-    revision = 0
+    """Rebuild the final state from the initial snapshot (revision 0, or a fork's fork
+    point) and every stored event."""
+    from vei.fork import start_of
+
+    first = start_of(store)[0]
+    initial = store.latest_snapshot(at_or_before=first)
+    if initial is None or initial.revision != first:
+        raise ValueError(f"the run has no snapshot at revision {first} (its initial state)")
+    revision = first
 
     def tracked() -> Iterator[Event]:
         nonlocal revision
@@ -271,6 +278,8 @@ class _Verifier:
         self.head = ""
         self.every = 1
         self.cadence = Cadence(1, None)
+        self.link: dict[str, Any] | None = None
+        self.first = (0, 0, 0)  # where the log begins: revision, receipt count, t_ms
         self.expected: list[tuple[int, int]] = []  # (revision, receipt) of required snapshots
         self._events: Iterator[Row] = iter(())
         self.deep = False
@@ -311,13 +320,13 @@ class _Verifier:
         self.signatures = SignatureChecks(key, expected, self.workers)
         self.head = self._start(snapshots, genesis)
         self._events = _rows(self.store, "events")
-        count = 0
+        count = self.first[1]
         self.where = "receipts"
         for row in _rows(self.store, "receipts"):
             count += 1
             self._receipt(row, count, key)
             self._check_snapshot(snapshots.pop(count, None), count)
-            self.report.receipts = count
+            self.report.receipts = count - self.first[1]
         for left in snapshots.values():
             where = f"snapshot at revision {left['revision']}"
             raise BadRecord(
@@ -342,6 +351,13 @@ class _Verifier:
                     f"snapshot at revision {revision}: missing ({what} taken after receipt "
                     f"{receipt})"
                 )
+        if self.link is not None:
+            from vei.receipts.lineage import check_parent
+
+            self.where = "parent"
+            self.report.parent = check_parent(
+                self.link, genesis, self.manifest, self.run_dir, self.reducers
+            )
 
     # ---------------------------------------------------------------- pieces
 
@@ -393,6 +409,13 @@ class _Verifier:
         if spacing is not None and (not isinstance(spacing, int) or spacing < 1):
             raise BadRecord("genesis: snapshot_bytes is not a positive integer")
         self.cadence = Cadence(self.every, spacing)
+        from vei.receipts.lineage import link_of
+
+        self.link = link_of(genesis)
+        if self.link is not None:
+            self.first = (self.link["revision"], self.link["receipt"], self.link["t_ms"])
+            reason = "verification stopped before the parent was checked"
+            self.report.parent = {**self.link, "checked": False, "reason": reason}
         return genesis
 
     def _snapshots(self) -> dict[int, Row]:
@@ -417,7 +440,7 @@ class _Verifier:
         where = f"snapshot at revision {row['revision']}"
         found = self.store.latest_snapshot(at_or_before=row["revision"])
         if found is None or found.revision != row["revision"]:
-            if row["revision"] == 0 or row["revision"] == self.latest_revision:
+            if row["revision"] in (self.first[0], self.latest_revision):
                 raise BadRecord(f"{where}: its stored state cannot be read")
             self.report.notes.append(f"{where}: its state is not kept, so it was not checked")
             return None
@@ -435,20 +458,27 @@ class _Verifier:
         return self._hashed[1]
 
     def _start(self, snapshots: dict[int, Row], genesis: Genesis) -> str:
-        """The initial state (from the revision-0 snapshot); returns the genesis hash."""
-        initial = next((s for s in snapshots.values() if s["revision"] == 0), None)
+        """The initial state (from the revision-0 snapshot, or a fork's snapshot at its
+        fork point); returns the genesis hash."""
+        revision, count, t_ms = self.first
+        where = f"snapshot at revision {revision}"
+        # The snapshot at the start's revision; a run closed before any event replaced it
+        # with its final snapshot (same revision, same state, later receipt count).
+        initial = next((s for s in snapshots.values() if s["revision"] == revision), None)
         if initial is None:
-            raise BadRecord("snapshot at revision 0: missing (the run's initial state)")
+            raise BadRecord(f"{where}: missing (the run's initial state)")
         if initial["state_hash"] != genesis.state_hash:
-            raise BadRecord("snapshot at revision 0: is not the seeded state the genesis signed")
+            what = "the fork point's state" if self.link is not None else "the seeded state"
+            raise BadRecord(f"{where}: is not {what} the genesis signed")
         # A fresh parse of the stored text: replay folds it in place.
         text = self._stored_text(initial)
-        assert text is not None  # the seeded snapshot's state is always read
-        state = _loads(text, "snapshot at revision 0", "state")
+        assert text is not None  # the starting snapshot's state is always read
+        state = _loads(text, where, "state")
         if not isinstance(state, dict):
-            raise BadRecord("snapshot at revision 0: stored state is not an object")
+            raise BadRecord(f"{where}: stored state is not an object")
         self.state = state
-        self._check_snapshot(snapshots.pop(0, None), 0, genesis.hash)
+        self.last_seq, self.clock = revision, t_ms
+        self._check_snapshot(snapshots.pop(count, None), count, genesis.hash)
         return genesis.hash
 
     def _check_snapshot(self, snap: Row | None, count: int, head: str | None = None) -> None:
@@ -460,14 +490,14 @@ class _Verifier:
                 f"{where}: taken at receipt {count}, when the revision was {self.last_seq}"
             )
         if snap["chain_head"] != (head or self.head):
-            what = f"the hash of receipt {count}" if count else "the genesis hash"
+            what = f"the hash of receipt {count}" if head is None else "the genesis hash"
             raise BadRecord(f"{where}: chain_head is not {what}")
         if snap["t_ms"] != self.clock:
             raise BadRecord(f"{where}: t_ms {snap['t_ms']}, the clock was {self.clock}")
         self.cadence.taken(snap["revision"], snap["size"])
         revision = snap["revision"]
-        if revision == 0:
-            return  # the seeded state: its stored text was checked against the genesis
+        if revision == self.first[0] and count == self.first[1]:
+            return  # the starting state: its stored text was checked against the genesis
         if self._stored_text(snap) is None:
             return
         if revision != self.latest_revision and not self.deep:
@@ -495,7 +525,7 @@ class _Verifier:
         if _safe_chain_hash(receipt.body) != receipt.hash:
             raise BadRecord(f"{where}: hash does not match its fields")
         if receipt.body["prev"] != self.head:
-            before = f"receipt {index - 1}" if index > 1 else "the genesis"
+            before = f"receipt {index - 1}" if index > self.first[1] + 1 else "the genesis"
             raise BadRecord(f"{where}: prev is not the hash of {before}")
         signature = raw["signature"]
         assert self.signatures is not None
@@ -555,7 +585,7 @@ class _Verifier:
                 return False
             raise BadRecord(
                 "checkpoint: missing: the run was not closed (its writer stopped without "
-                "closing it, or the end of its log was removed); receipts 1-"
+                f"closing it, or the end of its log was removed); receipts {self.first[1] + 1}-"
                 f"{count} verify. If the writer crashed, `vei-state recover "
                 f"{self.run_id}` seals it as ended by a crash"
             )

@@ -25,6 +25,9 @@ class MemoryStore:
         self._checkpoint: Checkpoint | None = None
         self._genesis: Genesis | None = None
         self._closed = False
+        # A fork's log starts after its fork point: seq and index of the first records - 1.
+        self._seq_base: int | None = None
+        self._index_base: int | None = None
 
     def _open(self) -> None:
         if self._closed:
@@ -41,17 +44,21 @@ class MemoryStore:
         self, events: Sequence[Event], receipt: Receipt, snapshot: Snapshot | None = None
     ) -> None:
         self._open()
+        if self._index_base is None:
+            self._index_base = receipt.index - 1
+        if events and self._seq_base is None:
+            self._seq_base = events[0].seq - 1
         self._events.extend(events)
         self._receipts.append(receipt)
         if snapshot is not None:
             self._keep(snapshot)
 
     def events(self, after: int = 0) -> Iterator[Event]:
-        # seqs are dense from 1, so seq s sits at position s - 1
-        return iter(self._events[max(after, 0) :])
+        # seqs are dense from the first one, so seq s sits at position s - 1 - base
+        return iter(self._events[max(after - (self._seq_base or 0), 0) :])
 
     def receipts(self, after: int = 0) -> Iterator[Receipt]:
-        return iter(self._receipts[max(after, 0) :])
+        return iter(self._receipts[max(after - (self._index_base or 0), 0) :])
 
     def _keep(self, snapshot: Snapshot) -> None:
         # The state of the previous latest snapshot is no longer needed (unless it is the
