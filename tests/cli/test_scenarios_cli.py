@@ -32,6 +32,13 @@ def test_show_unknown_scenario_lists_the_known_ones() -> None:
     assert result.exit_code == 2 and "procurement" in result.output
 
 
+def test_show_finds_a_scenario_of_another_pack_by_its_name() -> None:
+    result = runner.invoke(app, ["scenarios", "show", "it_vague_request", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["name"] == "it_vague_request"
+    elsewhere = runner.invoke(app, ["scenarios", "show", "it_vague_request", "--pack", "finance"])
+    assert elsewhere.exit_code == 2 and "fin_vendor_comparison" in elsewhere.output
+
+
 def test_schema_is_json_schema_of_an_object() -> None:
     result = runner.invoke(app, ["scenarios", "schema"])
     schema = json.loads(result.output)

@@ -73,9 +73,15 @@ def test_writes_that_time_out_after_commit_are_not_repeated(name: str, tmp_path:
     harsh = tmp_path / "harsh.yaml"
     rules = [{"kinds": ["write"], "timeout": 500, "unavailable": 100}, {"unavailable": 100}]
     harsh.write_text(yaml.safe_dump({"name": "harsh", "rules": rules}), encoding="utf-8")
-    calm = run_oracle(name)
-    stormy = run_oracle(name, fault_profile=str(harsh))
-    assert stormy.report.success, stormy.report.criteria
-    timeouts = [r for r in stormy.receipts if r.body["fault"] == "timeout_after_commit"]
+    # A scenario with few writes may draw no timeout on one seed: try the next, up to three.
+    timeouts = []
+    for seed in (None, 1, 2):
+        chosen = {} if seed is None else {"seed": seed}
+        calm = run_oracle(name, **chosen)
+        stormy = run_oracle(name, fault_profile=str(harsh), **chosen)
+        assert stormy.report.success, stormy.report.criteria
+        assert _acts(stormy) == _acts(calm)
+        timeouts = [r for r in stormy.receipts if r.body["fault"] == "timeout_after_commit"]
+        if timeouts:
+            break
     assert timeouts
-    assert _acts(stormy) == _acts(calm)

@@ -12,12 +12,14 @@ from rich.table import Table
 
 from vei.money import format_money
 from vei.scenarios import (
+    DEFAULT_PACK,
     ScenarioError,
     UnknownScenarioError,
     known_packs,
     known_scenarios,
     load_scenario,
     load_scenario_file,
+    pack_of,
 )
 from vei.scenarios.schema import template_schema
 
@@ -33,6 +35,14 @@ def _pack(pack: str | None) -> str:
     from vei.cli.common import settings_or_exit
 
     return settings_or_exit({}).scenario_pack
+
+
+def _pack_of(name: str, pack: str) -> str:
+    """``pack``, or with the default pack the pack that holds ``name`` (scenario names are
+    unique across packs, as for ``vei demo --scenario``)."""
+    if pack == DEFAULT_PACK and name not in known_scenarios(pack):
+        return pack_of(name) or pack
+    return pack
 
 
 @app.command("list")
@@ -68,7 +78,8 @@ def show(
 
     chosen = seed if seed is not None else settings_or_exit({}).seed
     try:
-        scenario = load_scenario(name, _pack(pack), chosen)
+        chosen_pack = _pack(pack)
+        scenario = load_scenario(name, _pack_of(name, chosen_pack), chosen)
     except (UnknownScenarioError, ScenarioError) as exc:
         typer.echo(f"vei: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -141,7 +152,10 @@ def check(
 
     chosen_pack = _pack(pack)
     try:
-        scenarios = [load_scenario(n, chosen_pack) for n in (names or known_scenarios(chosen_pack))]
+        scenarios = [
+            load_scenario(n, _pack_of(n, chosen_pack))
+            for n in (names or known_scenarios(chosen_pack))
+        ]
     except (UnknownScenarioError, ScenarioError) as exc:
         typer.echo(f"vei: {exc}", err=True)
         raise typer.Exit(2) from None

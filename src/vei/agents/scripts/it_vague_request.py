@@ -56,8 +56,10 @@ async def _dm(tools: ToolClient, manager_first: str) -> tuple[dict[str, Any], st
     users = (await tools.call("slack_list_users"))["users"]
     manager = next(u for u in users if str(u["display_name"]).split(" ")[0] == manager_first)
     opened = await tools.call("slack_open_channel", {"channel": f"@{manager['name']}"})
-    text = next(m["text"] for m in reversed(opened["messages"]) if m["user"] == manager["id"])
-    return manager, str(text)
+    # The request, not whatever else the manager wrote since.
+    said = [str(m["text"]) for m in opened["messages"] if m["user"] == manager["id"]]
+    text = next((t for t in reversed(said) if "locked out" in t), said[-1] if said else "")
+    return manager, text
 
 
 async def _candidates(tools: ToolClient, style: Style, first: str) -> list[dict[str, Any]]:
