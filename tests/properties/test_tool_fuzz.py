@@ -30,6 +30,9 @@ words = st.sampled_from(
         "design",
         "github",
         "ACTIVE",
+        "DOC-1",
+        "DOC-5",
+        "finance",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))

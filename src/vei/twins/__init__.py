@@ -10,11 +10,12 @@ from collections.abc import Sequence
 
 from vei.core.twin import Twin
 from vei.twins.browser import TWIN as BROWSER
+from vei.twins.docs import TWIN as DOCS
 from vei.twins.identity import TWIN as IDENTITY
 from vei.twins.mail import TWIN as MAIL
 from vei.twins.slack import TWIN as SLACK
 
-TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL, BROWSER, IDENTITY)}
+TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL, BROWSER, IDENTITY, DOCS)}
 
 DEFAULT_TWINS: tuple[str, ...] = ("slack", "mail")
 
