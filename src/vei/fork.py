@@ -90,7 +90,7 @@ class ForkPoint:
             receipt_count=self.receipt,
             chain_head=self.chain_head,
             state_hash=self.state_hash,
-            state=self.state,
+            text=canonical_json(self.state),
         )
 
 

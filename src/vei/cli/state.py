@@ -261,9 +261,23 @@ PublicKey = Annotated[
 ]
 
 
+Deep = Annotated[
+    bool,
+    typer.Option(
+        "--deep",
+        help="Also compare the replay with every snapshot (by default: the latest one and "
+        "the checkpoint; every snapshot's stored state is checked against its hash either way).",
+    ),
+]
+
+
 @app.command()
 def verify(
-    run: Run, state_dir: StateDir = None, as_json: AsJson = False, public_key: PublicKey = None
+    run: Run,
+    state_dir: StateDir = None,
+    as_json: AsJson = False,
+    public_key: PublicKey = None,
+    deep: Deep = False,
 ) -> None:
     """Check the signed inputs, the receipt chain, every signature and the replayed state
     hashes, and say what that proves.
@@ -287,7 +301,9 @@ def verify(
             load_reducers(handle.manifest),
             run_dir=handle.run_dir,
             public_key=pinned,
+            deep=deep,
         )
+
     if as_json:
         _print_json(report.to_dict())
     elif report.ok:
@@ -437,7 +453,7 @@ def export(
             out.write(canonical_json({"genesis": vars(genesis), "type": "genesis"}) + "\n")
         if snapshots:
             for snapshot in store.snapshots():
-                out.write(canonical_json({"snapshot": vars(snapshot), "type": "snapshot"}))
+                out.write(canonical_json({"snapshot": snapshot.to_dict(), "type": "snapshot"}))
                 out.write("\n")
         for row in store.raw_rows("events"):
             out.write(f'{{"event":{row["body"]},"type":"event"}}\n')

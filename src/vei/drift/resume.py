@@ -131,6 +131,7 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
             seed_data=seed_data,
             meta={"scenario": scenario.name, "task": scenario.task},
             snapshot_every=genesis.snapshot_every,
+            snapshot_bytes=genesis.snapshot_bytes,
             manifest=manifest,
             record_start=False,
             origin=origin,
