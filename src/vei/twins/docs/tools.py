@@ -63,7 +63,7 @@ class ListArgs(ToolArgs):
         default=None, max_length=120, description="Only documents this login owns."
     )
     status: Literal["current", "archived"] | None = Field(
-        default=None, description="Only current or only archived documents."
+        default=None, max_length=8, description="Only current or only archived documents."
     )
     limit: int = _LIMIT
 
@@ -117,19 +117,22 @@ class CommentArgs(ToolArgs):
 class ShareArgs(ToolArgs):
     doc: str = _DOC
     scope: Literal["people", "internal", "link"] = Field(
-        description="people: the logins given; internal: everyone in the company; link: anyone with the link (outside too)."
+        max_length=8,
+        description="people: the logins given; internal: everyone in the company; link: anyone with the link (outside too).",
     )
     people: list[str] = Field(
         default_factory=list, max_length=20, description="Logins, for scope people."
     )
     role: Literal["view", "comment", "edit"] = Field(
-        default="view", description="What the people may do."
+        default="view", max_length=7, description="What the people may do."
     )
 
 
 class UnshareArgs(ToolArgs):
     doc: str = _DOC
-    scope: Literal["people", "internal", "link"] = Field(description="What to take back.")
+    scope: Literal["people", "internal", "link"] = Field(
+        max_length=8, description="What to take back."
+    )
     people: list[str] = Field(default_factory=list, max_length=20, description="Logins.")
 
 
