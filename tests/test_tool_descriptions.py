@@ -174,6 +174,22 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
     people = sorted(p for p in world.state["docs"]["people"] if p != owner)
     _call(world, seen, "docs_transfer_owner", doc=doc, owner=people[0])
 
+    project = _call(world, seen, "tickets_list_projects")["projects"][0]["key"]
+    flow = _call(world, seen, "tickets_get_project", project=project)
+    issue = _call(world, seen, "tickets_create", project=project, summary="Printer jam")["id"]
+    _call(world, seen, "tickets_search", project=project)
+    _call(world, seen, "tickets_update", ticket=issue, priority="High")
+    _call(world, seen, "tickets_comment", ticket=issue, body="On it")
+    _call(world, seen, "tickets_link", ticket=issue, target=doc)
+    _call(
+        world,
+        seen,
+        "tickets_transition",
+        ticket=issue,
+        status=flow["transitions"][flow["initial"]][0],
+    )
+    _call(world, seen, "tickets_get", ticket=issue)
+
     session = Session(load_settings({}, env={}))
     reset = session.call("vei_reset", {"seed": 7})
     assert reset.ok, reset.result

@@ -33,6 +33,9 @@ words = st.sampled_from(
         "DOC-1",
         "DOC-5",
         "finance",
+        "IT-1",
+        "SEC-1",
+        "Done",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))

@@ -14,8 +14,11 @@ from vei.twins.docs import TWIN as DOCS
 from vei.twins.identity import TWIN as IDENTITY
 from vei.twins.mail import TWIN as MAIL
 from vei.twins.slack import TWIN as SLACK
+from vei.twins.tickets import TWIN as TICKETS
 
-TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL, BROWSER, IDENTITY, DOCS)}
+TWINS: dict[str, Twin] = {
+    twin.name: twin for twin in (SLACK, MAIL, BROWSER, IDENTITY, DOCS, TICKETS)
+}
 
 DEFAULT_TWINS: tuple[str, ...] = ("slack", "mail")
 
