@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import anyio
 import typer
 
-from vei.config import ConfigError, Settings, load_settings
+from vei.cli.common import fail_closing, open_session_or_exit, settings_or_exit
 
 # The subcommands other than serve, reference and version (eval, demo, report, scenarios)
 # import a lot (agents, the MCP client, rich): they are registered only when the command
@@ -21,15 +21,6 @@ _app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-def settings_or_exit(overrides: dict[str, Any]) -> Settings:
-    """Load settings; an invalid one prints the message (naming the variable) and exits 2."""
-    try:
-        return load_settings(overrides)
-    except ConfigError as exc:
-        typer.echo(f"vei: invalid configuration: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 @_app.command()
@@ -98,37 +89,6 @@ def serve(
         fail_closing(session.world.run_id, session.world.chain.count, exc)
     if session.world.broken:  # its store failed while serving: nothing was signed at close
         fail_closing(session.world.run_id, session.world.chain.count, "its store failed earlier")
-
-
-def open_session_or_exit(settings: Settings, run_id: str | None, fork: str | None = None) -> Any:
-    """A Session (a fork of ``fork``, RUN@REV, when given), or one line naming the problem
-    and exit 2 (never a traceback)."""
-    from vei.fork import ForkError, fork_from_ref
-    from vei.scenarios import UnknownScenarioError
-    from vei.session import Session
-
-    try:
-        if fork is not None:
-            return fork_from_ref(fork, settings, run_id=run_id)
-        return Session(settings, run_id=run_id)
-    except ForkError as exc:
-        typer.echo(f"vei: --from {fork}: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(2) from None
-    except (UnknownScenarioError, ValueError, LookupError, OSError, RuntimeError) as exc:
-        # Run id taken or unsafe, state dir unusable, key unreadable, run locked, ...
-        typer.echo(f"vei: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def fail_closing(run: str, receipts: int, exc: Exception | str) -> None:
-    """Report a run that could not be closed (its store failed) and exit 2."""
-    typer.echo(
-        f"vei: run {run} could not be closed: {exc}. It is recorded up to its last committed "
-        f"call (at most receipt {receipts}); once the disk has room, `vei-state recover {run}` "
-        "seals it",
-        err=True,
-    )
-    raise typer.Exit(2)
 
 
 @_app.command()
