@@ -15,7 +15,9 @@ from .oracle_run import run_oracle
 def test_the_oracle_succeeds_under_light_drift(name: str, seed: int) -> None:
     run = run_oracle(name, seed=seed, drift_mode="light")
     assert run.report.success, run.report.criteria
-    assert run.drift_events >= 1  # a colleague's ping arrives in the first minute
+    # A colleague's ping arrives in the first minute (an oracle that waits for nobody,
+    # as in fin_contradictory_requirements, may finish before it).
+    assert run.drift_events >= 1 or run.report.virtual_time_ms < 60_000
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

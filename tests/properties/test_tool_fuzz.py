@@ -33,6 +33,12 @@ words = st.sampled_from(
         "INC-0042",
         "REQ-0012",
         "In Progress",
+        "DOC-1",
+        "DOC-5",
+        "finance",
+        "IT-1",
+        "SEC-1",
+        "Done",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))

@@ -20,6 +20,8 @@ _APPS = (
     "mail",
     "browser",
     "identity",
+    "docs",
+    "tickets",
     "servicedesk",
 )
 TWINS: dict[str, Twin] = {name: importlib.import_module(f"vei.twins.{name}").TWIN for name in _APPS}
