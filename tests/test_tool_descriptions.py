@@ -140,6 +140,37 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
         _call(world, seen, "browser_type", node_id=field["id"], text=_value(field))
     _call(world, seen, "browser_click", node_id=form["submit_id"])
 
+    _call(world, seen, "crm_search", query="harbor")
+    _call(world, seen, "crm_pipeline")
+    _call(world, seen, "crm_get_company", company="CO-1")
+    _call(world, seen, "crm_get_contact", contact="CT-1")
+    _call(world, seen, "crm_list_deals")
+    _call(world, seen, "crm_move_deal", deal="DL-1", stage="proposal", reason="Asked for one")
+    _call(world, seen, "crm_get_deal", deal="DL-1")
+    _call(world, seen, "crm_update_deal", deal="DL-1", next_step="Send the proposal")
+    _call(world, seen, "crm_log_activity", type="meeting", subject="Demo", deal="DL-1")
+    _call(world, seen, "crm_list_activities", deal="DL-1")
+    _call(world, seen, "crm_send_email", contact="CT-1", subject="Proposal", body="Attached.")
+    _call(world, seen, "crm_create_company", name="Orbit Foods", domain="orbit.example")
+    _call(
+        world,
+        seen,
+        "crm_create_contact",
+        name="Ana Ruiz",
+        email="ana@orbit.example",
+        company="Orbit Foods",
+    )
+    _call(
+        world,
+        seen,
+        "crm_create_deal",
+        name="Orbit pilot",
+        company="Orbit Foods",
+        amount_cents=500_000,
+    )
+    _call(world, seen, "crm_assign_owner", record="DL-1", owner="dana.reyes@company.example")
+    _call(world, seen, "crm_set_do_not_contact", contact="ana@orbit.example", reason="Asked")
+
     session = Session(load_settings({}, env={}))
     reset = session.call("vei_reset", {"seed": 7})
     assert reset.ok, reset.result

@@ -9,6 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vei import Session, load_settings
+from vei.core.world import World
+from vei.receipts.signing import Signer
+from vei.store.memory import MemoryStore
+from vei.twins import TWINS
 
 SESSION_ENV = {"VEI_MONITORS": "tool_aware,pii,external_share,budget", "VEI_POLICY_MODE": "warn"}
 words = st.sampled_from(
@@ -21,6 +25,10 @@ words = st.sampled_from(
         "msg-s1",
         "INBOX",
         "SENT",
+        "DL-1",
+        "CT-2",
+        "CO-1",
+        "proposal",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))
@@ -69,11 +77,7 @@ def _value(name: str, prop: dict[str, Any]) -> st.SearchStrategy[Any]:
     return st.one_of(options) if options else st.none()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_any_well_typed_call_is_handled(data: st.DataObject) -> None:
-    session = Session(load_settings({}, env=SESSION_ENV))
-    world = session.world
+def _fuzz(data: st.DataObject, world: World, call: Any) -> None:
     names = sorted(
         s.name for s in world.registry if s.name not in ("vei_reset", "vei_act_and_observe")
     )
@@ -87,11 +91,32 @@ def test_any_well_typed_call_is_handled(data: st.DataObject) -> None:
             if name != "idempotency_key" and (name in required or data.draw(st.booleans()))
         }
         before = (world.state_hash(), world.revision)
-        outcome = session.call(spec.name, args)
+        outcome = call(spec.name, args)
         if not outcome.ok:
             code = outcome.result["error"]["code"]
             assert code != "core.internal_error", (spec.name, args, outcome.result)
             assert (world.state_hash(), world.revision) == before, (spec.name, args)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_well_typed_call_is_handled(data: st.DataObject) -> None:
+    session = Session(load_settings({}, env=SESSION_ENV))
+    _fuzz(data, session.world, session.call)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_well_typed_call_to_any_twin_is_handled(data: st.DataObject) -> None:
+    # Every registered twin with its default data, so twins no default scenario uses are fuzzed too.
+    world = World(
+        twins=list(TWINS.values()),
+        store=MemoryStore(),
+        signer=Signer.from_seed(bytes(32)),
+        seed=1,
+        run_id="fuzz",
+    )
+    _fuzz(data, world, world.call)
 
 
 @settings(max_examples=150, deadline=None)
