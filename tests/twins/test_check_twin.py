@@ -162,7 +162,7 @@ def test_a_call_that_crashes_fails_with_the_call_named() -> None:
 
 def test_get_twins_returns_twins_in_order_and_names_unknown_ones() -> None:
     assert [t.name for t in get_twins(["mail", "slack"])] == ["mail", "slack"]
-    with pytest.raises(ValueError, match="'calendar'.*known: .*browser, .*mail, .*npc, .*slack"):
-        get_twins(["slack", "calendar"])
+    with pytest.raises(ValueError, match="'spreadsheet'.*known: .*browser, .*mail, .*npc, .*slack"):
+        get_twins(["slack", "spreadsheet"])
     with pytest.raises(ValueError, match="more than once"):
         get_twins(["slack", "slack"])

@@ -28,8 +28,8 @@ def test_check_twin_passes_with_calls_across_every_tool() -> None:
             ("crm_get_deal", {"deal": "DL-1"}),
             ("crm_move_deal", {"deal": "DL-1", "stage": "closed_won"}),
             ("crm_move_deal", {"deal": "DL-1", "stage": "proposal", "reason": "asked for one"}),
-            ("crm_send_email", {"contact": "CT-2", "subject": "Hi", "body": "Hello"}),
-            ("crm_send_email", {"contact": "CT-1", "subject": "Hi", "body": "Hello"}),
+            ("crm_email_contact", {"contact": "CT-2", "subject": "Hi", "body": "Hello"}),
+            ("crm_email_contact", {"contact": "CT-1", "subject": "Hi", "body": "Hello"}),
             ("crm_log_activity", {"type": "meeting", "subject": "Demo", "deal": "DL-1"}),
             ("crm_assign_owner", {"record": "DL-1", "owner": "nobody@x.example"}),
             ("crm_assign_owner", {"record": "DL-1", "owner": "dana.reyes@company.example"}),
@@ -55,7 +55,7 @@ def test_do_not_contact_is_refused_by_outreach_and_named_in_the_error() -> None:
     world = _world()
     error = rejected(
         world,
-        "crm_send_email",
+        "crm_email_contact",
         contact="sam.patel@harborlogistics.example",
         subject="Hi",
         body="Hello",
@@ -63,14 +63,14 @@ def test_do_not_contact_is_refused_by_outreach_and_named_in_the_error() -> None:
     assert error["code"] == "crm.do_not_contact"
     assert "CT-2" in error["message"] and "Asked by phone" in error["message"]
     sent = ok(
-        world, "crm_send_email", contact="Jordan Blake", subject="Next steps", body="Hi Jordan"
+        world, "crm_email_contact", contact="Jordan Blake", subject="Next steps", body="Hi Jordan"
     )
     assert sent["to"] == "jordan.blake@harborlogistics.example"
     assert ok(world, "crm_get_contact", contact="CT-1")["activities"][-1]["type"] == "email"
     # Opting out takes effect on the next outreach, and cannot be lifted by the agent.
     ok(world, "crm_set_do_not_contact", contact="CT-1", reason="Unsubscribed by reply")
     assert (
-        rejected(world, "crm_send_email", contact="CT-1", subject="Hi", body="x")["code"]
+        rejected(world, "crm_email_contact", contact="CT-1", subject="Hi", body="x")["code"]
         == "crm.do_not_contact"
     )
     assert do_not_contact_addresses(world.state) == {

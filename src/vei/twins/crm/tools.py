@@ -2,7 +2,7 @@
 deals, move deals through the pipeline, log activities, assign owners, and email a contact.
 
 Records are named by id (``DL-3``) or, where unambiguous, by name (companies, deals,
-contacts) or email (contacts). ``crm_send_email`` is the outreach tool: it refuses a contact
+contacts) or email (contacts). ``crm_email_contact`` is the outreach tool: it refuses a contact
 marked do-not-contact. Money is integer cents (``amount_cents``) and shown formatted
 (``amount``). Lists are ordered by id; search results by score, then id.
 """
@@ -68,8 +68,10 @@ _COMPANY = Field(min_length=1, max_length=200, description="Company id (CO-1) or
 
 class SearchArgs(ToolArgs):
     query: str = Field(min_length=1, max_length=200, description="Words to look for (any case).")
-    kind: Literal["companies", "contacts", "deals", "activities"] | None = Field(
-        default=None, description="Only this kind of record; omit for all."
+    kind: Literal["all", "companies", "contacts", "deals", "activities"] = Field(
+        default="all",
+        description="Only this kind of record (default all).",
+        json_schema_extra={"maxLength": 10},
     )
     limit: int = _LIMIT
 
@@ -154,7 +156,9 @@ class AssignArgs(ToolArgs):
 
 
 class LogArgs(ToolArgs):
-    type: Literal["call", "meeting", "note"] = Field(description="call, meeting or note.")
+    type: Literal["call", "meeting", "note"] = Field(
+        description="call, meeting or note.", json_schema_extra={"maxLength": 7}
+    )
     subject: str = Field(min_length=1, max_length=300, description="One-line summary.")
     body: str = Field(default="", max_length=20_000, description="What was said or decided.")
     deal: str | None = Field(default=None, description="Deal it is about (id or name).")
@@ -180,7 +184,7 @@ def _text(value: str, what: str) -> str:
 
 def search(state: State, args: SearchArgs, ctx: CallContext) -> dict[str, Any]:
     """Records matching the query words, best first."""
-    rows = search_records(state["crm"], args.query, args.kind)
+    rows = search_records(state["crm"], args.query, None if args.kind == "all" else args.kind)
     return {"query": args.query, "results": rows[: args.limit], "total": len(rows)}
 
 
@@ -527,7 +531,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         ContactArgs,
         get_contact,
         latency_ms=200,
-        keywords=("person", "consent", "opt out", "unsubscribe"),
+        keywords=("get", "show", "person", "consent", "opt out", "unsubscribe"),
     ),
     tool(
         "crm_get_deal",
@@ -643,8 +647,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         keywords=("record", "outcome", "meeting notes", "call notes"),
     ),
     tool(
-        "crm_send_email",
-        "Email a contact from the CRM (logged as an email activity); refused for a contact marked do-not-contact. "
+        "crm_email_contact",
+        "Email someone from the CRM (logged as an email activity); refused for anyone marked do-not-contact. "
         "Returns {id, to, contact, subject, t_ms}.",
         EmailArgs,
         send_email,
