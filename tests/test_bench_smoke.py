@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bench import adapters, claims, eval_throughput, floors, inprocess, run, stdio, streamable_http
+from bench import fork as fork_bench
 
 
 def test_floors_measure_positive_rates(tmp_path: Path) -> None:
@@ -119,3 +120,10 @@ def test_claims_extraction_measures_positive_rates_and_writes_its_report(tmp_pat
         "chars/s on 100 KB adversarial text",
     ]
     assert all(row["ratio"] > 0 for row in report["ratios"])
+
+
+def test_fork_figures_are_positive(tmp_path: Path) -> None:
+    result = fork_bench.measure(events=30, low=10, high=20, repeats=1, root=tmp_path)
+    assert result["fork_revisions"] == [10, 20]
+    assert all(value > 0 for value in result["figures_ms"].values())
+    assert all(value > 0 for value in result["ratios"].values())

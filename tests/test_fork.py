@@ -211,3 +211,27 @@ def test_a_forks_monitors_remember_the_parents_calls(tmp_path: Path, stored: boo
         kinds = [e.data.get("code") for e in outcome.events if e.kind == "monitor.finding"]
         assert "tool_aware.repeated_write" in kinds
     assert fork.world.state_hash() == parent.world.state_hash()
+
+
+def test_time_can_pass_in_a_fork_of_a_drift_run_and_it_still_verifies(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vei.cli.drift import app as drift_app
+    from vei.cli.state import app as state_app
+
+    settings = load_settings({"drift_mode": "light", "state_dir": tmp_path}, env={})
+    parent = Session(settings, run_id="drifting")
+    parent.call("slack_send_message", {"channel": "#procurement", "text": "Approve $3,199"})
+    parent.call("vei_tick", {"dt_ms": 300_000})
+    at = parent.world.revision
+    parent.close()
+    fork_stored_run("drifting", at, settings, run_id="drift-fork").close()
+    runner = CliRunner()
+    passed = runner.invoke(
+        drift_app, ["run", "drift-fork", "--until", "1h", "--state-dir", str(tmp_path), "--json"]
+    )
+    assert passed.exit_code == 0, passed.output
+    assert json.loads(passed.stdout)["events"] > 0
+    verified = runner.invoke(state_app, ["verify", "drift-fork", "--state-dir", str(tmp_path)])
+    assert verified.exit_code == 0, verified.output
+    assert "): checked" in verified.output

@@ -188,6 +188,25 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
     _call(world, seen, "calendar_update_event", event=ev["id"], start="2023-11-20T11:00")
     _call(world, seen, "calendar_cancel_event", event=ev["id"])
     _call(world, seen, "calendar_respond", event="EV-1", response="accepted")
+    user = _call(world, seen, "identity_list_users", query="sam")["users"][-1]["id"]
+    _call(world, seen, "identity_get_user", user=user)
+    group = _call(world, seen, "identity_list_groups")["groups"][-1]["name"]
+    _call(world, seen, "identity_get_group", group=group)
+    app = _call(world, seen, "identity_list_apps")["apps"][0]["name"]
+    _call(world, seen, "identity_get_app", app=app)
+    _call(world, seen, "identity_add_to_group", user=user, group=group)
+    _call(world, seen, "identity_remove_from_group", user=user, group=group)
+    _call(world, seen, "identity_assign_app", user=user, app=app)
+    _call(world, seen, "identity_unassign_app", user=user, app=app)
+    token = _call(world, seen, "identity_reset_password", user=user)["reset_token"]
+    _call(world, seen, "identity_verify_token", token=token)
+    _call(world, seen, "identity_suspend", user=user, reason="review")
+    _call(world, seen, "identity_unsuspend", user=user)
+    _call(world, seen, "identity_deactivate", user=user)
+    _call(world, seen, "identity_activate", user=user)
+    login = "new.hire@" + world.state["identity"]["domain"]
+    _call(world, seen, "identity_create_user", login=login, first_name="New", last_name="Hire")
+    _call(world, seen, "identity_audit_log", user=user)
 
     session = Session(load_settings({}, env={}))
     reset = session.call("vei_reset", {"seed": 7})

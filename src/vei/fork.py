@@ -178,7 +178,8 @@ def _walk(
     run: str,
     wanted: int | None,
 ) -> ForkPoint:
-    state: State = json.loads(canonical_json(snapshot.state))  # a private copy
+    state: State = snapshot.state
+    copied = False  # a store may hand out its own copy of the snapshot: copy before folding
     revision, count, head, clock = (
         snapshot.revision,
         snapshot.receipt_count,
@@ -200,6 +201,8 @@ def _walk(
                 )
             break
         if body["events"] is not None:
+            if not copied:
+                state, copied = json.loads(canonical_json(state)), True
             first, last = body["events"]
             for seq in range(first, last + 1):
                 event = next(events, None)

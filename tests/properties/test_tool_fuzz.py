@@ -29,6 +29,11 @@ words = st.sampled_from(
         "CT-2",
         "CO-1",
         "proposal",
+        "USR-0003",
+        "sam.patel@company.example",
+        "design",
+        "github",
+        "ACTIVE",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))

@@ -157,3 +157,25 @@ def test_a_fork_closed_without_events_verifies(tmp_path: Path) -> None:
     report = verify(fork.run_dir)
     assert report.ok, report.failure
     assert report.receipts == 1 and report.events == 0
+
+
+def test_a_fork_of_a_crashed_parent_verifies_once_the_parent_is_sealed(tmp_path: Path) -> None:
+    from vei.receipts.recover import recover_run
+    from vei.receipts.signing import load_or_create_signer
+
+    parent = Session(settings(tmp_path), run_id="parent")
+    parent.call("slack_send_message", HELLO)
+    at = parent.world.revision
+    parent.call("slack_send_message", {"channel": "#general", "text": "last words"})
+    parent.world.store.close()  # the writer stops: no checkpoint
+    fork_dir = make_fork(tmp_path, at)
+    report = verify(fork_dir)
+    assert not report.ok
+    assert report.failure is not None
+    assert report.failure.startswith("parent parent: does not verify: checkpoint: missing")
+    with open_run("parent", tmp_path, writer=True) as handle:
+        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        recover_run(handle, load_or_create_signer(tmp_path), reducers)
+    report = verify(fork_dir)
+    assert report.ok, report.failure
+    assert report.parent is not None and report.parent["parent_status"] == "crashed"

@@ -93,10 +93,22 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
         if names != manifest["twins"]:
             raise ResumeError(f"this VEI builds twins {names}, the run has {manifest['twins']}")
         twins = bind_actor_backend(get_twins(names), settings)
-        initial = handle.store.latest_snapshot(at_or_before=0)
-        if initial is None or initial.state_hash != state_hash(initial_state(twins, seed_data)):
-            raise ResumeError("the rebuilt initial state does not match the run's; not resuming")
+        from vei.fork import start_of
+
+        # A fork's log starts at its fork point: its initial state is the one signed there.
+        first, base_receipts, base_t = start_of(handle.store)
+        initial = handle.store.latest_snapshot(at_or_before=first)
         genesis = handle.store.genesis()
+        expected = (
+            state_hash(initial_state(twins, seed_data))
+            if first == 0 and base_receipts == 0
+            else (genesis.state_hash if genesis is not None else None)
+        )
+        if initial is None or initial.revision != first or initial.state_hash != expected:
+            raise ResumeError("the rebuilt initial state does not match the run's; not resuming")
+        origin = None
+        if base_receipts or first:
+            origin = replace(initial, receipt_count=base_receipts, t_ms=base_t)
         if genesis is None or genesis.manifest_differences(manifest):
             raise ResumeError(
                 "the manifest is not the one signed when the run started (vei-state verify "
@@ -121,6 +133,7 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
             snapshot_every=genesis.snapshot_every,
             manifest=manifest,
             record_start=False,
+            origin=origin,
         )
         if world.genesis.hash != genesis.hash:
             raise ResumeError("the rebuilt run does not start from the run's genesis")

@@ -12,10 +12,13 @@ from vei.core.twin import Twin
 from vei.twins.browser import TWIN as BROWSER
 from vei.twins.calendar import TWIN as CALENDAR
 from vei.twins.crm import TWIN as CRM
+from vei.twins.identity import TWIN as IDENTITY
 from vei.twins.mail import TWIN as MAIL
 from vei.twins.slack import TWIN as SLACK
 
-TWINS: dict[str, Twin] = {twin.name: twin for twin in (SLACK, MAIL, BROWSER, CRM, CALENDAR)}
+TWINS: dict[str, Twin] = {
+    twin.name: twin for twin in (SLACK, MAIL, BROWSER, IDENTITY, CRM, CALENDAR)
+}
 
 DEFAULT_TWINS: tuple[str, ...] = ("slack", "mail")
 
