@@ -120,7 +120,7 @@ DEFAULT_PIPELINE: dict[str, Any] = {
         {
             "name": "negotiation",
             "label": "Negotiation",
-            "description": "The customer is reviewing terms or pricing of a proposal they received.",
+            "description": "The customer reviewed our proposal and wants to negotiate its terms or price.",
         },
         {"name": "closed_won", "label": "Closed won", "description": "Signed.", "closed": "won"},
         {
