@@ -70,12 +70,12 @@ def fork_once(state_dir: Path, parent: str, at: int, name: str) -> None:
 
 def full_replay(state_dir: Path, parent: str, at: int) -> None:
     """The floor: fold every event of the parent up to ``at`` onto its seeded state."""
+    from vei.assembly import world_twins
     from vei.core.state import apply_event, reducer_table, state_hash
     from vei.store.rundir import open_run
-    from vei.twins import get_twins
 
     with open_run(parent, state_dir) as handle:
-        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        reducers = reducer_table(world_twins(list(handle.manifest["twins"])))
         initial = handle.store.latest_snapshot(at_or_before=0)
         assert initial is not None
         state = json.loads(json.dumps(initial.state))
@@ -122,14 +122,14 @@ def state_bytes(state_dir: Path, parent: str, at: int) -> int:
 
 def state_copy(state_dir: Path, parent: str, at: int) -> Callable[[int], None]:
     """The floor: canonical JSON of the state at ``at`` and back, once."""
+    from vei.assembly import world_twins
     from vei.core.canonical import canonical_json
     from vei.core.state import reducer_table
     from vei.fork import fork_point
     from vei.store.rundir import open_run
-    from vei.twins import get_twins
 
     with open_run(parent, state_dir) as handle:
-        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        reducers = reducer_table(world_twins(list(handle.manifest["twins"])))
         state = fork_point(handle.store, at, reducers, run=parent).state
     return lambda _: json.loads(canonical_json(state)) and None
 

@@ -25,7 +25,7 @@ from typing import Any, cast
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import adapters, floors, inprocess, stdio  # noqa: E402
+from bench import adapters, floors, history, inprocess, stdio  # noqa: E402
 from bench import streamable_http as http  # noqa: E402
 
 OUT = Path(__file__).with_name("results.json")
@@ -50,6 +50,15 @@ class Counts:
     http_one: int = 500
     http_sessions: int = 20
     http_each: int = 50
+    # History (measured once per run, after the rounds): prior items, calls timed at each.
+    history_marks: tuple[int, ...] = (1_000, 10_000, 100_000)
+    history_reads: int = 2_000
+    history_writes: int = 500
+    memory_items: int = 100_000
+    memory_step: int = 10_000
+    verify_events: int = 40_000
+    resume_marks: tuple[int, ...] = (1_000, 10_000, 40_000)
+    startups: int = 3
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,167 @@ def ratios(f: dict[str, float]) -> list[Ratio]:
     ]  # fmt: skip
 
 
+def measure_history(counts: Counts, workdir: Path, log: Callable[[str], None]) -> dict[str, float]:
+    """The figures that must not grow with history, each measured once (they are long)."""
+    f: dict[str, float] = {}
+    for name in history.HISTORIES:
+        started = time.perf_counter()
+        for key, value in history.latencies(
+            name, counts.history_marks, counts.history_reads, counts.history_writes
+        ).items():
+            f[f"history.{name}.{key}"] = value
+        log(f"  {name} history: {time.perf_counter() - started:.1f} s")
+    for key, value in history.memory(counts.memory_items, counts.memory_step).items():
+        f[f"memory.{key}"] = value
+    log("  memory: done")
+    state_dir, run_id = history.stored_run(workdir, counts.verify_events)
+    f["verify.floor"] = max(history.floor_select_loads(state_dir, run_id) for _ in range(2))
+    for key, value in history.verify_rates(state_dir, run_id).items():
+        f[f"verify.{key}"] = value
+    log("  verify: done")
+    for mark in counts.resume_marks:
+        for closed in (True, False):
+            state_dir, run_id = history.stored_run(workdir, mark, close=closed)
+            kind = "closed" if closed else "sealed"
+            if not closed:
+                history.seal(state_dir, run_id)  # a crashed run is sealed before it resumes
+            for key, value in history.resume_seconds(state_dir, run_id).items():
+                f[f"resume.{kind}.{mark}.{key}"] = value
+    log("  resume: done")
+    bare = [history.startup(stdio.bare_server, stdio.vei_serve) for _ in range(counts.startups)]
+    f["startup.bare"] = min(s["bare"] for s in bare)
+    f["startup.vei"] = min(s["vei"] for s in bare)
+    f["idle_rss.bare"] = history.idle_rss([sys.executable, str(stdio.BARE_SERVER)])
+    f["idle_rss.vei"] = history.idle_rss(history.serve_command())
+    log("  start-up: done")
+    return f
+
+
+def history_ratios(f: dict[str, float], counts: Counts) -> list[Ratio]:
+    """The issue's history targets, each a ratio measured in this run."""
+    rows: list[Ratio] = []
+    last = counts.history_marks[-1]
+    for name in history.HISTORIES:
+        read0, write0 = f[f"history.{name}.read_us.0"], f[f"history.{name}.write_us.0"]
+        for mark in counts.history_marks:
+            target = "<= 2x fresh" if mark == last else ""
+            read = f[f"history.{name}.read_us.{mark}"]
+            rows.append(
+                Ratio(
+                    f"{name} read us at {mark:,} prior",
+                    read,
+                    "fresh world",
+                    read0,
+                    target,
+                    read <= 2 * read0 if target else None,
+                )
+            )
+            write = f[f"history.{name}.write_us.{mark}"]
+            rows.append(
+                Ratio(f"{name} write us at {mark:,} prior", write, "fresh world", write0, "", None)
+            )
+        fill = f[f"history.{name}.fill_write_us"]
+        rows.append(
+            Ratio(
+                f"{name} write us, average over the fill",
+                fill,
+                "fresh world",
+                write0,
+                "<= 2x fresh",
+                fill <= 2 * write0,
+            )
+        )
+    grown = f["memory.rss_full"] - f["memory.rss_empty"]
+    state = f["memory.state_bytes"]
+    rows.append(
+        Ratio(
+            f"RSS growth, {counts.memory_items:,} chat messages (bytes)",
+            grown,
+            "state canonical JSON",
+            state,
+            "<= 10x",
+            grown <= 10 * state,
+        )
+    )
+    rows.append(
+        Ratio(
+            f"RSS per {counts.memory_step:,} items, last step",
+            f["memory.rss_per_step_last"],
+            "first step",
+            f["memory.rss_per_step_first"],
+            "",
+            None,
+        )
+    )
+    floor = f["verify.floor"]
+    rows.append(
+        Ratio(
+            "verify, events/s",
+            f["verify.verify"],
+            "SELECT + json.loads",
+            floor,
+            ">= 0.1x floor",
+            f["verify.verify"] >= 0.1 * floor,
+        )
+    )
+    rows.append(
+        Ratio(
+            "verify --deep, events/s",
+            f["verify.verify_deep"],
+            "SELECT + json.loads",
+            floor,
+            "",
+            None,
+        )
+    )
+    rows.append(
+        Ratio(
+            "replay, events/s",
+            f["verify.replay"],
+            "SELECT + json.loads",
+            floor,
+            ">= 100,000 events/s",
+            f["verify.replay"] >= 100_000,
+        )
+    )
+    for mark in counts.resume_marks:
+        for kind in ("closed", "sealed"):
+            key = f"resume.{kind}.{mark}"
+            target = "<= 0.2x replay" if mark == counts.resume_marks[-1] else ""
+            ratio = f[f"{key}.resume"] / f[f"{key}.replay"]
+            rows.append(
+                Ratio(
+                    f"resume s, {mark:,} calls, {kind}",
+                    f[f"{key}.resume"],
+                    "full replay s",
+                    f[f"{key}.replay"],
+                    target,
+                    ratio <= 0.2 if target else None,
+                )
+            )
+    rows.append(
+        Ratio(
+            "start-up to first tools/list, s",
+            f["startup.vei"],
+            "bare SDK server",
+            f["startup.bare"],
+            "",
+            None,
+        )
+    )
+    rows.append(
+        Ratio(
+            "idle server RSS, bytes",
+            f["idle_rss.vei"],
+            "bare SDK server",
+            f["idle_rss.bare"],
+            "",
+            None,
+        )
+    )
+    return rows  # fmt: skip
+
+
 def machine(workdir: Path) -> dict[str, Any]:
     """What the figures were measured on."""
     cpu = ""
@@ -227,31 +397,42 @@ def _filesystem(path: Path) -> str:
     return f"{best_mount[2]} at {best_mount[1]}" if best_mount else "?"
 
 
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def table(rows: list[Ratio]) -> str:
     """The human-readable report."""
     lines = [
-        f"{'measurement':<42} {'per second':>12}  {'floor':<22} {'floor/s':>11} {'ratio':>7}"
+        f"{'measurement':<42} {'value':>12}  {'floor':<22} {'floor/s':>11} {'ratio':>7}"
         f"  {'target':<20} met",
     ]
     for row in rows:
         met = "" if row.met is None else ("yes" if row.met else "NO")
         lines.append(
-            f"{row.name:<42} {row.value:>12,.0f}  {row.floor:<22} {row.floor_value:>11,.0f} "
+            f"{row.name:<42} {_figure(row.value):>12}  {row.floor:<22} "
+            f"{_figure(row.floor_value):>11} "
             f"{row.ratio:>7.3f}  {row.target:<20} {met}"
         )
     return "\n".join(lines)
 
 
-def run(counts: Counts, out: Path, scratch: Path | None = None) -> dict[str, Any]:
+def run(
+    counts: Counts, out: Path, scratch: Path | None = None, only_history: bool = False
+) -> dict[str, Any]:
     """Measure everything, print the table, write the JSON report to ``out`` and return it."""
     started = time.perf_counter()
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="vei-bench-", dir=scratch) as tmp:
         workdir = Path(tmp)
         info = machine(workdir)
         print(f"vei bench on {info['cpu']} ({info['cores']} cores), Python {info['python']}, "
               f"SQLite {info['sqlite']}, {info['filesystem']}", flush=True)  # fmt: skip
-        figures = measure_all(counts, workdir, lambda line: print(line, flush=True))
-    rows = ratios(figures)
+        log = partial(print, flush=True)
+        figures = {} if only_history else measure_all(counts, workdir, log)
+        figures.update(measure_history(counts, workdir, log))
+    rows = ([] if only_history else ratios(figures)) + history_ratios(figures, counts)
     print()
     print(table(rows))
     elapsed = time.perf_counter() - started
@@ -259,7 +440,7 @@ def run(counts: Counts, out: Path, scratch: Path | None = None) -> dict[str, Any
     report = {
         "machine": info,
         "calls": inprocess.describe_calls(),
-        "counts": asdict(counts),
+        "counts": json.loads(json.dumps(asdict(counts))),  # tuples as JSON reads them back
         "figures": figures,
         "ratios": [{**asdict(row), "ratio": row.ratio} for row in rows],
         "seconds": round(elapsed, 1),
@@ -273,8 +454,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the JSON")
     parser.add_argument("--repeats", type=int, default=Counts.repeats, help="rounds (best of)")
     parser.add_argument("--dir", type=Path, default=None, help="scratch directory (SQLite)")
+    parser.add_argument(
+        "--only-history", action="store_true", help="only the history figures (about 3 min)"
+    )
     options = parser.parse_args(argv)
-    run(Counts(repeats=options.repeats), options.out, options.dir)
+    run(Counts(repeats=options.repeats), options.out, options.dir, options.only_history)
+
     return 0
 
 

@@ -9,7 +9,17 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import adapters, claims, eval_throughput, floors, inprocess, run, stdio, streamable_http
+from bench import (
+    adapters,
+    claims,
+    eval_throughput,
+    floors,
+    history,
+    inprocess,
+    run,
+    stdio,
+    streamable_http,
+)
 from bench import fork as fork_bench
 
 
@@ -57,6 +67,14 @@ def test_a_tiny_full_run_writes_every_figure_and_ratio(tmp_path: Path) -> None:
         http_one=2,
         http_sessions=2,
         http_each=2,
+        history_marks=(30,),
+        history_reads=2,
+        history_writes=2,
+        memory_items=20,
+        memory_step=10,
+        verify_events=20,
+        resume_marks=(20,),
+        startups=1,
     )
     out = tmp_path / "results.json"
     report = run.run(tiny, out, tmp_path)
@@ -120,6 +138,33 @@ def test_claims_extraction_measures_positive_rates_and_writes_its_report(tmp_pat
         "chars/s on 100 KB adversarial text",
     ]
     assert all(row["ratio"] > 0 for row in report["ratios"])
+
+
+@pytest.mark.slow
+def test_the_history_figures_all_measure_and_every_ratio_is_reported(tmp_path: Path) -> None:
+    tiny = run.Counts(
+        history_marks=(40, 80),
+        history_reads=3,
+        history_writes=3,
+        memory_items=40,
+        memory_step=20,
+        verify_events=60,
+        resume_marks=(30, 60),
+        startups=1,
+    )
+    figures = run.measure_history(tiny, tmp_path, lambda line: None)
+    assert all(value > 0 for key, value in figures.items() if not key.endswith(".tail"))
+    rows = run.history_ratios(figures, tiny)
+    names = {row.name for row in rows}
+    assert {"verify, events/s", "replay, events/s", "resume s, 60 calls, sealed"} <= names
+    assert all(row.ratio > 0 for row in rows)
+
+
+def test_the_bench_run_is_stored_where_asked_and_verifies(tmp_path: Path) -> None:
+    scratch = tmp_path / "not" / "yet"
+    state_dir, run_id = history.stored_run(scratch, 12)
+    assert (state_dir / "runs" / run_id / "events.sqlite").exists()
+    assert history.verify_rates(state_dir, run_id)["events"] > 0
 
 
 def test_fork_figures_are_positive(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from vei.config import EVAL_PROGRAM_VARIABLES, VARIABLES, ConfigError, load_settings, to_env
+from vei.scenarios import check_settings
 
 INVALID = {
     "VEI_SEED": "forty-two",
@@ -33,7 +34,9 @@ def test_every_documented_variable_has_an_invalid_case() -> None:
 @pytest.mark.parametrize("variable", sorted(INVALID))
 def test_invalid_value_names_the_variable(variable: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings(env={variable: INVALID[variable]})
+        # Whether a scenario exists is checked where scenarios are loaded (every command
+        # and Session does it before starting).
+        check_settings(load_settings(env={variable: INVALID[variable]}))
     assert caught.value.variable == variable
     assert variable in str(caught.value)
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vei.config import DEFAULT_SEED
 from vei.facts import FactError, draw_facts, evaluate, substitute
+from vei.types import DEFAULT_SEED
 
 FACTS: dict[str, Any] = {
     "product": {"choice": [{"product": "A", "ram_gb": 16}, {"product": "B", "ram_gb": 32}]},

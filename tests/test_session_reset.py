@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from vei.assembly import world_twins
 from vei.config import load_settings
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
 from vei.session import Session
 from vei.store import rundir
 from vei.store.rundir import StateDirError, open_run
-from vei.twins import get_twins
 
 
 def test_failed_reset_keeps_the_old_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,7 +43,7 @@ def test_failed_reset_keeps_the_old_run(tmp_path: Path, monkeypatch: pytest.Monk
     session.close()
     for run in (old_run, session.world.run_id):
         with open_run(run, tmp_path) as handle:
-            reducers = reducer_table(get_twins(handle.manifest["twins"]))
+            reducers = reducer_table(world_twins(handle.manifest["twins"]))
             report = verify_run(handle.store, handle.manifest, reducers, run_dir=handle.run_dir)
         assert report.ok and report.status == "closed", report.failure
     with open_run(old_run, tmp_path) as handle:

@@ -3,7 +3,8 @@
 Every ``VEI_*`` variable is parsed and validated here. An invalid value, or a ``VEI_*``
 variable VEI does not know, stops start-up with a ``ConfigError`` naming the variable and
 what is allowed. Command-line flags are passed as ``overrides`` and win over the
-environment. docs/configuration.md documents the same table.
+environment. Whether the scenario named exists is checked where scenarios are loaded
+(``vei.scenarios.check_settings``), so this module imports no scenario code. docs/configuration.md documents the same table.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-Durability = Literal["full", "fast"]
-DriftMode = Literal["off", "light", "fast", "aggressive"]
-PolicyMode = Literal["observe", "warn", "block"]
-Severity = Literal["info", "warning", "error"]
+from vei.types import (
+    DEFAULT_SEED,
+    KNOWN_MONITORS,
+    SEVERITIES,
+    DriftMode,
+    Durability,
+    PolicyMode,
+    Severity,
+)
 
-DEFAULT_SEED = 42042
-KNOWN_MONITORS = ("tool_aware", "pii", "external_share", "budget")
-SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
@@ -321,7 +324,6 @@ def load_settings(
         elif isinstance(value, Path) or name in ("seed", "drift_seed"):
             given[name] = parse(variable, str(value))
     settings = replace(settings, **given)
-    _check_scenario(settings)
     return settings
 
 
@@ -345,20 +347,3 @@ def program_environment(extra: Mapping[str, str]) -> dict[str, str]:
     """The process environment plus ``extra``, for a program VEI starts on the user's
     behalf (the program of a ``cmd:`` agent in ``vei eval``)."""
     return {**os.environ, **extra}
-
-
-def _check_scenario(settings: Settings) -> None:
-    from vei.scenarios import known_packs, known_scenarios
-
-    if settings.scenario_pack not in known_packs():
-        allowed = " | ".join(known_packs())
-        raise ConfigError(
-            "VEI_SCENARIO_PACK", f"unknown pack {settings.scenario_pack!r} (allowed: {allowed})"
-        )
-    names = known_scenarios(settings.scenario_pack)
-    if settings.scenario not in names:
-        allowed = " | ".join(names)
-        raise ConfigError(
-            "VEI_SCENARIO",
-            f"unknown scenario {settings.scenario!r} in pack {settings.scenario_pack!r} (allowed: {allowed})",
-        )

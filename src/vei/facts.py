@@ -23,9 +23,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from vei.config import DEFAULT_SEED
 from vei.core.rng import stream
 from vei.money import format_money
+from vei.types import DEFAULT_SEED
 
 FactValue = int | str
 FACT_NAME = r"^[a-z][a-z0-9_]*$"

@@ -90,7 +90,7 @@ class ForkPoint:
             receipt_count=self.receipt,
             chain_head=self.chain_head,
             state_hash=self.state_hash,
-            state=self.state,
+            text=canonical_json(self.state),
         )
 
 
@@ -275,10 +275,10 @@ def fork_stored_run(
         if settings.state_dir is None:
             settings = replace(settings, state_dir=handle.run_dir.parent.parent)
         scenario = _scenario_of(manifest, settings, handle.run_id)
+        from vei.assembly import world_twins
         from vei.core.state import reducer_table
-        from vei.twins import get_twins
 
-        reducers = reducer_table(get_twins(list(manifest["twins"])))
+        reducers = reducer_table(world_twins(list(manifest["twins"])))
         point = fork_point(handle.store, at, reducers, run=handle.run_id)
         run_dir = handle.run_dir
     from vei.session import Session
@@ -343,9 +343,9 @@ def resolve_origin(text: str, local: Settings) -> ForkOrigin:
     """Check ``RUN@REV`` once, before any fork is made: ForkError for a revision without a
     fork point, ForkSourceError when the parent cannot be rebuilt, RunNotFoundError when
     there is no such run. ``local.state_dir`` is where a run id is looked up."""
+    from vei.assembly import world_twins
     from vei.core.state import reducer_table
     from vei.store.rundir import open_run, resolve_run
-    from vei.twins import get_twins
 
     ref, at = parse_fork_ref(text)
     run_dir = resolve_run(ref, local.state_dir if local.state_dir is not None else DEFAULT_RUNS)
@@ -353,7 +353,7 @@ def resolve_origin(text: str, local: Settings) -> ForkOrigin:
         manifest = handle.manifest
         settings = _settings_of(manifest, local)
         _scenario_of(manifest, settings, handle.run_id)
-        reducers = reducer_table(get_twins(list(manifest["twins"])))
+        reducers = reducer_table(world_twins(list(manifest["twins"])))
         point = fork_point(handle.store, at, reducers, run=handle.run_id)
     return ForkOrigin(
         run_dir=run_dir.absolute(),

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vei import __version__
+from vei.assembly import world_twins
 from vei.config import Settings
 from vei.core.errors import VeiError
 from vei.core.middleware import Middleware
 from vei.core.world import CallOutcome, World
 from vei.drift.assemble import bind_actor_backend
 from vei.receipts.signing import Signer, load_or_create_signer, load_signer
-from vei.scenarios import Scenario, UnknownScenarioError, load_scenario
+from vei.scenarios import Scenario, UnknownScenarioError, check_settings, load_scenario
 from vei.store.base import Checkpoint, StateStore
 from vei.store.journal import CallJournal
 from vei.store.memory import MemoryStore
-from vei.twins import get_twins
 
 if TYPE_CHECKING:
     from vei.fork import ForkPoint
@@ -47,6 +47,8 @@ class Session:
     ) -> None:
         """``fork`` starts the first run from a parent's state (``vei.fork``): see ``fork``
         and ``vei.fork.fork_stored_run``; a run after ``vei_reset`` starts seeded again."""
+        if scenario is None:
+            settings = check_settings(settings)
         self.settings = settings
         # Recorded in the first run's manifest (and so among its signed inputs): `vei eval`
         # lists the files it keeps beside the database.
@@ -214,7 +216,7 @@ class Session:
         """A new world and run of ``settings`` (and its run directory, when persisted)."""
         scenario = scenario or self.scenario
         names, seed_data, middleware = self._components(settings, scenario)
-        twins = bind_actor_backend(get_twins(names), settings)
+        twins = bind_actor_backend(world_twins(names), settings)
         fork, self._fork = self._fork, None  # the first run only, not one after vei_reset
         if fork is not None and run_id is None and settings.state_dir is None:
             run_id = f"{fork.parent_run}-r{fork.revision}"[:128]

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from tests.drift.support import MINUTE
 from vei.actors import RecordedBackend, recordings_from_events
 from vei.actors.engine import actors_twin
+from vei.assembly import world_twins
 from vei.config import ConfigError, Settings, load_settings
 from vei.core.events import Event
 from vei.core.world import World
@@ -21,7 +22,6 @@ from vei.scenarios import Scenario
 from vei.session import Session
 from vei.store.memory import MemoryStore
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 from .fake_llm import fake_llm
 from .support import with_actors
@@ -84,7 +84,7 @@ def test_llm_worded_actors_replay_byte_identically_with_no_endpoint(tmp_path: Pa
     settings = _settings(None, "off")
     names, seed_data, middleware = Session._components(settings, scenario)
     backend = RecordedBackend(recordings_from_events(recorded))
-    twins = [actors_twin(backend) if t.name == "actors" else t for t in get_twins(names)]
+    twins = [actors_twin(backend) if t.name == "actors" else t for t in world_twins(names)]
     with open_run("worded", tmp_path) as handle:
         stored_receipts = list(handle.store.receipts())
         manifest = handle.manifest

@@ -28,14 +28,14 @@ from vei.adapters.gym_ids import GENERIC_ID, env_id
 from vei.adapters.gym_spaces import ObservationText
 from vei.agents import AGENTS
 from vei.agents.oracle import oracle
+from vei.assembly import world_twins
 from vei.config import ConfigError
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
-from vei.scenarios import known_scenarios, load_scenario
+from vei.scenarios import known_packs, known_scenarios, load_scenario
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
-IDS = [env_id(s) for s in known_scenarios("core")] + [GENERIC_ID]
+IDS = [env_id(s) for p in known_packs() for s in known_scenarios(p)] + [GENERIC_ID]
 
 
 @pytest.mark.parametrize("name", IDS)
@@ -239,7 +239,7 @@ def test_episodes_in_a_state_dir_are_runs_that_verify(tmp_path: Path) -> None:
     run = env.text.session.world.run_id  # type: ignore[union-attr]
     env.close()
     with open_run(run, tmp_path) as handle:
-        reducers = reducer_table(get_twins(handle.manifest["twins"]))
+        reducers = reducer_table(world_twins(handle.manifest["twins"]))
         report = verify_run(handle.store, handle.manifest, reducers)
     assert report.ok and report.checkpoint, report.failure
     assert (tmp_path / "runs" / run / "calls.jsonl").is_file()

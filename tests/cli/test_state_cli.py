@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from typer.testing import CliRunner, Result
 
+from vei.assembly import world_twins as real_get_twins
 from vei.cli.state import app
 from vei.core.context import CallContext
 from vei.core.events import Event
@@ -22,7 +23,6 @@ from vei.core.world import World
 from vei.receipts.signing import Signer
 from vei.store.base import StateStore
 from vei.store.rundir import create_run, prepare_manifest
-from vei.twins import get_twins as real_get_twins
 
 SIGNER = Signer.from_seed(b"\x09" * 32)
 
@@ -60,7 +60,7 @@ def fake_get_twins(names: Sequence[str]) -> list[Twin]:
 
 @pytest.fixture(autouse=True)
 def twin_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vei.twins.get_twins", fake_get_twins, raising=False)
+    monkeypatch.setattr("vei.assembly.world_twins", fake_get_twins, raising=False)
 
 
 def make_run(state_dir: Path, run_id: str, *, close: bool = True) -> Path:
@@ -224,7 +224,7 @@ def test_manifest_without_twins_exits_2(state_dir: Path) -> None:
 
 
 def test_unknown_twin_exits_2(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vei.twins.get_twins", real_get_twins)  # knows no "notes" twin
+    monkeypatch.setattr("vei.assembly.world_twins", real_get_twins)  # knows no "notes" twin
     result = invoke("replay", "notes-run", "--state-dir", state_dir)
     assert result.exit_code == 2 and "cannot load twins" in result.output
 
@@ -238,7 +238,7 @@ def test_replay_prints_the_state_hash_and_match(state_dir: Path) -> None:
 
 
 def test_replay_reports_a_mismatch(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vei.twins.get_twins", lambda names: [])
+    monkeypatch.setattr("vei.assembly.world_twins", lambda names: [])
     result = invoke("replay", "notes-run", "--state-dir", state_dir)
     assert result.exit_code == 1
     assert "DOES NOT MATCH" in result.output

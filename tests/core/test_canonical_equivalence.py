@@ -19,6 +19,7 @@ from vei.core.canonical import (
     digest_unchecked,
     encode_unchecked,
 )
+from vei.core.events import Event
 
 
 class Color(enum.IntEnum):
@@ -104,3 +105,24 @@ def test_out_of_range_floats_are_still_refused_by_unchecked_digests(bad: object)
 def test_the_refusal_names_the_path() -> None:
     with pytest.raises(NotCanonicalError, match=r"float at \.a\[1\]\.b"):
         canonical_json({"a": [0, {"b": 0.5}]})
+
+
+@given(
+    data=st.dictionaries(st.text(max_size=6), values, max_size=4),
+    seq=st.integers(min_value=1, max_value=2**40),
+    cause=st.none() | st.integers(min_value=-5, max_value=2**40),
+    kind=st.text(max_size=20),
+    actor=st.text(max_size=12),
+)
+def test_an_event_envelope_is_written_as_the_json_dumps_recipe_or_refused(
+    data: dict[str, object], seq: int, cause: int | None, kind: str, actor: str
+) -> None:
+    event = Event(seq=seq, t_ms=seq * 3, kind=kind, actor=actor, data=data, cause=cause)
+    if _check_passes(event.to_dict()):
+        assert event.to_json() == _reference(event.to_dict())
+    else:
+        with pytest.raises(NotCanonicalError) as refused:
+            event.to_json()
+        with pytest.raises(NotCanonicalError) as generic:
+            canonical_json(event.to_dict())
+        assert str(refused.value) == str(generic.value)

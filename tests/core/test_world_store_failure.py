@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from vei.assembly import world_twins
 from vei.config import load_settings
 from vei.core.state import reducer_table
 from vei.core.world import WorldBrokenError
@@ -20,7 +21,6 @@ from vei.receipts.signing import load_or_create_signer
 from vei.receipts.verify import verify_run
 from vei.session import Session
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 
 def _disk_full(*args: Any, **kwargs: Any) -> None:
@@ -47,7 +47,7 @@ def test_failed_commit_refuses_later_calls_and_close_signs_nothing(
     with open_run(run_dir) as handle:
         assert handle.store.checkpoint() is None
         assert [s.revision for s in handle.store.snapshots()] == [0]  # nothing of memory
-        reducers = reducer_table(get_twins(handle.manifest["twins"]))
+        reducers = reducer_table(world_twins(handle.manifest["twins"]))
         report = verify_run(handle.store, handle.manifest, reducers, run_dir=run_dir)
     # What is on disk is honest: only the missing close is reported, never a mismatch.
     assert report.failure is not None

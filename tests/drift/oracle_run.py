@@ -8,6 +8,7 @@ from typing import Any
 
 from mcp import Client
 
+from tests.scenarios.support import pack_of
 from vei.adapters.mcp import build_server
 from vei.agents.base import ToolClient
 from vei.agents.oracle import oracle
@@ -29,8 +30,9 @@ class OracleRun:
 
 
 def run_oracle(name: str, **settings: Any) -> OracleRun:
-    """The oracle of core scenario ``name`` under ``settings`` (Settings fields)."""
-    session = Session(load_settings({"scenario": name, **settings}, env={}))
+    """The oracle of scenario ``name`` (of any pack) under ``settings`` (Settings fields)."""
+    chosen = {"scenario": name, "scenario_pack": pack_of(name), **settings}
+    session = Session(load_settings(chosen, env={}))
     scenario = session.scenario
 
     async def drive() -> ToolClient:

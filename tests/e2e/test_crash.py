@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vei.assembly import world_twins
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 from .conftest import clean_env
 
@@ -86,7 +86,7 @@ def test_sigkill_loses_no_acknowledged_call(tmp_path: Path) -> None:
 
     with open_run("crash", tmp_path) as handle:
         stored = {r.hash for r in handle.store.receipts()}
-        reducers = reducer_table(get_twins(handle.manifest["twins"]))
+        reducers = reducer_table(world_twins(handle.manifest["twins"]))
         report = verify_run(handle.store, handle.manifest, reducers, run_dir=handle.run_dir)
     missing = [h for h in acknowledged if h not in stored]
     assert not missing, f"{len(missing)} acknowledged calls are not in the log"

@@ -13,10 +13,10 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
+from vei.assembly import world_twins
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
 from vei.store.rundir import list_runs, open_run
-from vei.twins import get_twins
 
 from .conftest import HttpServer, http_server
 
@@ -52,7 +52,7 @@ def _verify_all(state_dir: Path) -> list[Any]:
     reports = []
     for summary in list_runs(state_dir):
         with open_run(summary.run_dir) as handle:
-            reducers = reducer_table(get_twins(handle.manifest["twins"]))
+            reducers = reducer_table(world_twins(handle.manifest["twins"]))
             reports.append(
                 verify_run(handle.store, handle.manifest, reducers, run_dir=handle.run_dir)
             )

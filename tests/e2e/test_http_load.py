@@ -18,10 +18,10 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
+from vei.assembly import world_twins
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
 from vei.store.rundir import list_runs, open_run
-from vei.twins import get_twins
 
 from .conftest import HttpServer, http_server
 
@@ -104,7 +104,7 @@ def test_twenty_sessions_of_two_hundred_calls_stay_apart_and_verify(tmp_path: Pa
     for summary in runs:
         mine = by_run[summary.run_id]
         with open_run(summary.run_dir) as handle:
-            reducers = reducer_table(get_twins(handle.manifest["twins"]))
+            reducers = reducer_table(world_twins(handle.manifest["twins"]))
             report = verify_run(handle.store, handle.manifest, reducers, run_dir=handle.run_dir)
             posted = [
                 e.data["text"]

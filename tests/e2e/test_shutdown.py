@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from vei.assembly import world_twins
 from vei.core.state import reducer_table
 from vei.receipts.verify import verify_run
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 from .conftest import clean_env
 
@@ -63,7 +63,7 @@ def test_sigterm_closes_the_run_with_a_checkpoint(tmp_path: Path) -> None:
         checkpoint = handle.store.checkpoint()
         assert checkpoint is not None and checkpoint.size == 1
         report = verify_run(
-            handle.store, handle.manifest, reducer_table(get_twins(handle.manifest["twins"]))
+            handle.store, handle.manifest, reducer_table(world_twins(handle.manifest["twins"]))
         )
         assert report.ok, report.failure
 

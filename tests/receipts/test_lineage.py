@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from vei.assembly import world_twins
 from vei.config import load_settings
 from vei.core.state import reducer_table
 from vei.fork import fork_point, fork_stored_run
 from vei.receipts.verify import VerifyReport, verify_run
 from vei.session import Session
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 HELLO = {"channel": "#general", "text": "hello"}
 
@@ -48,7 +48,7 @@ def make_fork(state_dir: Path, at: int, run_id: str = "fork", parent: str = "par
 
 def verify(run_dir: Path) -> VerifyReport:
     with open_run(run_dir) as handle:
-        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        reducers = reducer_table(world_twins(list(handle.manifest["twins"])))
         return verify_run(handle.store, handle.manifest, reducers, run_dir=run_dir)
 
 
@@ -89,7 +89,7 @@ def test_altering_the_parent_link_fails_verify(tmp_path: Path, change: dict[str,
 def test_a_forged_link_signed_with_the_key_fails_against_the_parent(tmp_path: Path) -> None:
     at = make_parent(tmp_path)
     with open_run("parent", tmp_path) as handle:
-        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        reducers = reducer_table(world_twins(list(handle.manifest["twins"])))
         point = fork_point(handle.store, at, reducers, run="parent")
     parent = Session(settings(tmp_path), run_id="scratch")  # only for its settings
     parent.close()
@@ -174,7 +174,7 @@ def test_a_fork_of_a_crashed_parent_verifies_once_the_parent_is_sealed(tmp_path:
     assert report.failure is not None
     assert report.failure.startswith("parent parent: does not verify: checkpoint: missing")
     with open_run("parent", tmp_path, writer=True) as handle:
-        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        reducers = reducer_table(world_twins(list(handle.manifest["twins"])))
         recover_run(handle, load_or_create_signer(tmp_path), reducers)
     report = verify(fork_dir)
     assert report.ok, report.failure

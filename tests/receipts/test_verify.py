@@ -24,11 +24,13 @@ Tamper = Callable[[Path, str, str, str, str, str], None]
 
 @pytest.fixture
 def verify(kv_reducers: dict[str, Reducer]) -> Callable[..., VerifyReport]:
-    """``verify(run_dir, manifest=None)`` opens the run and verifies it."""
+    """``verify(run_dir, manifest=None, deep=False)`` opens the run and verifies it."""
 
-    def run(run_dir: Path, manifest: dict[str, Any] | None = None) -> VerifyReport:
+    def run(
+        run_dir: Path, manifest: dict[str, Any] | None = None, deep: bool = False
+    ) -> VerifyReport:
         with open_run(run_dir) as handle:
-            return verify_run(handle.store, manifest or handle.manifest, kv_reducers)
+            return verify_run(handle.store, manifest or handle.manifest, kv_reducers, deep=deep)
 
     return run
 
@@ -156,7 +158,9 @@ def test_changed_snapshot_state_is_named(
 def test_snapshot_whose_state_and_hash_agree_but_replay_disagrees_is_named(
     run_copy: Path, verify: Callable[..., VerifyReport]
 ) -> None:
-    # Rewrite a snapshot consistently (new state and its hash): only the replay can tell.
+    # Rewrite a snapshot consistently (new state and its hash): only the replay can tell,
+    # and only a deep verification compares the replay with every snapshot. The default
+    # compares it with the latest snapshot and the checkpoint (what a restore relies on).
     with sqlite3.connect(db(run_copy)) as conn:
         (text,) = conn.execute("SELECT state FROM snapshots WHERE revision = 3").fetchone()
         state = json.loads(text)
@@ -166,8 +170,29 @@ def test_snapshot_whose_state_and_hash_agree_but_replay_disagrees_is_named(
             (json.dumps(state, sort_keys=True, separators=(",", ":")), state_hash(state)),
         )
     conn.close()
-    assert verify(run_copy).failure == (
+    assert verify(run_copy, deep=True).failure == (
         "snapshot at revision 3: replay does not reproduce its state_hash"
+    )
+    shallow = verify(run_copy)
+    assert shallow.ok and shallow.state_hash is not None
+
+
+def test_a_forged_latest_snapshot_is_caught_without_deep(
+    run_copy: Path, verify: Callable[..., VerifyReport]
+) -> None:
+    with sqlite3.connect(db(run_copy)) as conn:
+        revision, text = conn.execute(
+            "SELECT revision, state FROM snapshots ORDER BY revision DESC LIMIT 1"
+        ).fetchone()
+        state = json.loads(text)
+        state["kv"]["items"]["alpha"] = "forged"
+        conn.execute(
+            "UPDATE snapshots SET state = ?, state_hash = ? WHERE revision = ?",
+            (json.dumps(state, sort_keys=True, separators=(",", ":")), state_hash(state), revision),
+        )
+    conn.close()
+    assert verify(run_copy).failure == (
+        f"snapshot at revision {revision}: replay does not reproduce its state_hash"
     )
 
 
@@ -258,7 +283,9 @@ def test_receipts_of_another_run_are_named(
 def test_replay_with_the_wrong_twins_is_caught(pristine_run: Path) -> None:
     with open_run(pristine_run) as handle:
         report = verify_run(handle.store, handle.manifest, reducer_table([]))
-    assert report.failure == "snapshot at revision 3: replay does not reproduce its state_hash"
+        deep = verify_run(handle.store, handle.manifest, reducer_table([]), deep=True)
+    assert report.failure == "snapshot at revision 9: replay does not reproduce its state_hash"
+    assert deep.failure == "snapshot at revision 3: replay does not reproduce its state_hash"
 
 
 def test_replay_run_reproduces_the_checkpoint(

@@ -7,16 +7,16 @@ import json
 from pathlib import Path
 
 from tests.report.support import long_run, oracle_run
+from vei.assembly import world_twins
 from vei.core.control import CONTROL_TOOLS
 from vei.core.registry import Registry
 from vei.store.journal import JOURNAL, check_entry, read_journal
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 
 def _registry(twins: list[str]) -> Registry:
     registry = Registry(CONTROL_TOOLS)
-    for twin in get_twins(twins):
+    for twin in world_twins(twins):
         for spec in twin.tools:
             registry.register(spec)
     return registry

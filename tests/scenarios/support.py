@@ -12,6 +12,7 @@ from mcp import Client
 from vei.adapters.mcp import build_server
 from vei.agents.base import ToolClient
 from vei.config import load_settings
+from vei.scenarios import known_packs, known_scenarios
 from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
 
@@ -67,10 +68,17 @@ class Agent:
         return {c["id"]: c["met"] for c in self.score().criteria}
 
 
+def pack_of(scenario: str) -> str:
+    """The pack that holds ``scenario`` (scripts cover every pack's scenarios)."""
+    return next(p for p in known_packs() if scenario in known_scenarios(p))
+
+
 @asynccontextmanager
 async def connect(scenario: str = "procurement", seed: int | None = None) -> AsyncIterator[Agent]:
-    """A fresh in-memory world of ``scenario`` (core pack) behind an in-process MCP client."""
-    session = Session(load_settings({"scenario": scenario, "seed": seed}, env={}))
+    """A fresh in-memory world of ``scenario`` (from its pack) behind an in-process MCP
+    client."""
+    settings = {"scenario": scenario, "scenario_pack": pack_of(scenario), "seed": seed}
+    session = Session(load_settings(settings, env={}))
     client = Client(build_server(session), cache=None)
     try:
         async with client:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from vei.scenarios import known_packs, known_scenarios, load_scenario
+from vei.config import ConfigError, load_settings
+from vei.scenarios import check_settings, known_packs, known_scenarios, load_scenario, pack_of
 from vei.testing import check_scenario, run_checks
 
 SCENARIOS = [(pack, name) for pack in known_packs() for name in known_scenarios(pack)]
@@ -43,3 +44,15 @@ def test_core_scenarios_check_from_their_file_path(name: str) -> None:
     assert path is not None
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["name"] == name
     check_scenario(str(path), seed=3)
+
+
+def test_scenario_names_are_unique_across_packs_and_found_by_name() -> None:
+    names = [n for p in known_packs() for n in known_scenarios(p)]
+    assert len(names) == len(set(names)), "a scenario name is used in two packs"
+    for pack in known_packs():
+        for name in known_scenarios(pack):
+            assert pack_of(name) == pack
+            settled = check_settings(load_settings({"scenario": name}, env={}))
+            assert settled.scenario_pack == pack
+    with pytest.raises(ConfigError, match="VEI_SCENARIO.*vei scenarios list"):
+        check_settings(load_settings({"scenario": "atlantis"}, env={}))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from vei.core.canonical import canonical_json
 from vei.core.events import Event
 from vei.receipts.chain import Receipt, ReceiptChain
 from vei.receipts.signing import Signer
@@ -62,7 +63,8 @@ class Log:
 
 def _snapshot(revision: int, receipts: int = 0) -> Snapshot:
     state = {"core": {"pending": {}}, "kv": {"rev": revision}}
-    return Snapshot(revision, revision * 10, receipts, "h" * 64, f"{revision:064x}", state)
+    text = canonical_json(state)
+    return Snapshot(revision, revision * 10, receipts, "h" * 64, f"{revision:064x}", text)
 
 
 def test_append_then_read_back_in_order(store: StateStore) -> None:
@@ -146,3 +148,17 @@ def test_closed_store_refuses_writes(store: StateStore) -> None:
         store.save_snapshot(_snapshot(1))
     with pytest.raises(RuntimeError, match="closed"):
         store.write_checkpoint(Checkpoint("run-1", 1, "a" * 64, 1, 0, "b" * 64, "c" * 128))
+
+
+def test_long_logs_read_back_from_any_point(store: StateStore) -> None:
+    # Long enough to cross the memory store's compressed chunks and SQLite's pages.
+    log = Log()
+    written = [log.call(1 if i % 3 else 0, tool="kv\tput\n") for i in range(2_100)]
+    for events, receipt in written:
+        store.append(events, receipt)
+    receipts = [r.to_dict() for _, r in written]
+    events = [e for evs, _ in written for e in evs]
+    for after in (0, 1, 1_023, 1_024, 1_025, 2_048, 2_099, 2_100):
+        assert [r.to_dict() for r in store.receipts(after=after)] == receipts[after:]
+    for after in (0, 700, 1_024, len(events) - 1):
+        assert list(store.events(after=after)) == events[after:]

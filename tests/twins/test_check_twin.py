@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import Field
 
+from vei.assembly import world_twins
 from vei.core.context import CallContext
 from vei.core.errors import VeiError
 from vei.core.events import Event
@@ -162,7 +163,16 @@ def test_a_call_that_crashes_fails_with_the_call_named() -> None:
 
 def test_get_twins_returns_twins_in_order_and_names_unknown_ones() -> None:
     assert [t.name for t in get_twins(["mail", "slack"])] == ["mail", "slack"]
-    with pytest.raises(ValueError, match="'spreadsheet'.*known: .*browser, .*mail, .*npc, .*slack"):
-        get_twins(["slack", "spreadsheet"])
+    with pytest.raises(ValueError, match="'atlantis'.*known: .*browser, .*mail, .*slack"):
+        get_twins(["slack", "atlantis"])
     with pytest.raises(ValueError, match="more than once"):
         get_twins(["slack", "slack"])
+    with pytest.raises(ValueError, match="'npc'"):
+        get_twins(["npc"])  # the app registry knows only apps
+
+
+def test_world_twins_add_the_bookkeeping_twins() -> None:
+    names = ["slack", "npc", "drift", "actors", "monitor", "policy"]
+    assert [t.name for t in world_twins(names)] == names
+    with pytest.raises(ValueError, match="'atlantis'.*known: .*monitor, .*npc"):
+        world_twins(["atlantis"])

@@ -18,7 +18,7 @@ log = logging.getLogger("vei.gym")
 
 
 def env_id(scenario: str) -> str:
-    """The Gymnasium id of a core-pack scenario."""
+    """The Gymnasium id of a scenario (names are unique across packs)."""
     return f"vei/{scenario}-v0"
 
 
@@ -26,10 +26,11 @@ def register_envs() -> list[str]:
     """Register every VEI id not yet registered; returns the ids VEI provides."""
     import gymnasium
 
-    from vei.scenarios import known_scenarios
+    from vei.scenarios import known_packs, known_scenarios
 
     ids: dict[str, dict[str, str]] = {GENERIC_ID: {}}
-    ids |= {env_id(s): {"scenario": s} for s in known_scenarios("core")}
+    for pack in known_packs():
+        ids |= {env_id(s): {"scenario": s, "pack": pack} for s in known_scenarios(pack)}
     for name, kwargs in ids.items():
         if name not in gymnasium.registry:
             gymnasium.register(name, entry_point=ENTRY_POINT, kwargs=kwargs)

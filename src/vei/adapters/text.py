@@ -25,6 +25,7 @@ from typing import Any, Literal
 from vei.config import load_settings
 from vei.core.errors import UnknownToolError, VeiError
 from vei.core.world import CallOutcome
+from vei.scenarios import check_settings
 from vei.scoring.report import score
 from vei.session import Session
 
@@ -123,7 +124,7 @@ class TextEnv:
         if not violation_penalty >= 0:
             raise ValueError("violation_penalty must be >= 0")
         overrides = {**(settings or {}), "scenario": scenario, "scenario_pack": pack}
-        self.settings = load_settings(overrides)
+        self.settings = check_settings(load_settings(overrides))
         self.max_steps = max_steps
         self.reward_mode = reward
         self.violation_penalty = float(violation_penalty)

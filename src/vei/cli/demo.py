@@ -13,7 +13,8 @@ import anyio
 import typer
 from rich.console import Console
 
-from vei.cli.main import app, settings_or_exit
+from vei.cli.common import settings_or_exit
+from vei.cli.main import app
 
 
 @app.command()

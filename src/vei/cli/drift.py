@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vei.cli.main import settings_or_exit
+from vei.cli.common import fail, settings_or_exit
 
 app = typer.Typer(
     name="vei-drift",
@@ -53,8 +53,7 @@ def clock(ms: int) -> str:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"vei-drift: {message}", err=True)
-    return typer.Exit(code)
+    return fail("vei-drift", message, code)
 
 
 def _duration(text: str) -> int:

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from vei.cli.common import fail
 from vei.eval.episode import EpisodeResult
 
 eval_app = typer.Typer(
@@ -31,8 +32,7 @@ eval_app = typer.Typer(
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"vei eval: {message}", err=True)
-    return typer.Exit(code)
+    return fail("vei eval", message, code)
 
 
 class EvalProgress:
@@ -180,7 +180,7 @@ def run(
     agent error, 1 otherwise, 2 on bad input. Rerun the same command to resume."""
     if ctx.invoked_subcommand is not None:
         return
-    from vei.cli.main import settings_or_exit
+    from vei.cli.common import settings_or_exit
     from vei.eval import AgentOptions, EvalInputError, EvalPlan, parse_agent, run_eval
     from vei.eval.journal import EvalDirError
     from vei.eval.plan import parse_seeds, select_scenarios

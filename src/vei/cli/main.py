@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 import typer
 
-from vei.config import ConfigError, Settings, load_settings
+from vei.cli.common import fail_closing, open_session_or_exit, settings_or_exit
 
-app = typer.Typer(
+# The subcommands other than serve, reference and version (eval, demo, report, scenarios)
+# import a lot (agents, the MCP client, rich): they are registered only when the command
+# line needs them, or when ``app`` is imported (see __getattr__ below), so that `vei serve`
+# starts without them.
+_app = typer.Typer(
     name="vei",
     help="VEI: a deterministic simulated company for AI agents, served over MCP.",
     no_args_is_help=True,
@@ -19,16 +23,7 @@ app = typer.Typer(
 )
 
 
-def settings_or_exit(overrides: dict[str, Any]) -> Settings:
-    """Load settings; an invalid one prints the message (naming the variable) and exits 2."""
-    try:
-        return load_settings(overrides)
-    except ConfigError as exc:
-        typer.echo(f"vei: invalid configuration: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-@app.command()
+@_app.command()
 def serve(
     scenario: Annotated[str | None, typer.Option(help="Scenario to load (VEI_SCENARIO).")] = None,
     seed: Annotated[str | None, typer.Option(help="Master seed (VEI_SEED).")] = None,
@@ -96,38 +91,7 @@ def serve(
         fail_closing(session.world.run_id, session.world.chain.count, "its store failed earlier")
 
 
-def open_session_or_exit(settings: Settings, run_id: str | None, fork: str | None = None) -> Any:
-    """A Session (a fork of ``fork``, RUN@REV, when given), or one line naming the problem
-    and exit 2 (never a traceback)."""
-    from vei.fork import ForkError, fork_from_ref
-    from vei.scenarios import UnknownScenarioError
-    from vei.session import Session
-
-    try:
-        if fork is not None:
-            return fork_from_ref(fork, settings, run_id=run_id)
-        return Session(settings, run_id=run_id)
-    except ForkError as exc:
-        typer.echo(f"vei: --from {fork}: {exc.code}: {exc.message}", err=True)
-        raise typer.Exit(2) from None
-    except (UnknownScenarioError, ValueError, LookupError, OSError, RuntimeError) as exc:
-        # Run id taken or unsafe, state dir unusable, key unreadable, run locked, ...
-        typer.echo(f"vei: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def fail_closing(run: str, receipts: int, exc: Exception | str) -> None:
-    """Report a run that could not be closed (its store failed) and exit 2."""
-    typer.echo(
-        f"vei: run {run} could not be closed: {exc}. It is recorded up to its last committed "
-        f"call (at most receipt {receipts}); once the disk has room, `vei-state recover {run}` "
-        "seals it",
-        err=True,
-    )
-    raise typer.Exit(2)
-
-
-@app.command()
+@_app.command()
 def reference(
     what: Annotated[str, typer.Argument(help="tools | errors")],
 ) -> None:
@@ -145,7 +109,7 @@ def reference(
         raise typer.Exit(2)
 
 
-@app.command()
+@_app.command()
 def version() -> None:
     """Print the VEI version."""
     from vei import __version__
@@ -153,19 +117,40 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+_CORE_COMMANDS = frozenset({"serve", "reference", "version"})
+_registered = False
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point (``vei``, ``python -m vei``)."""
+    args = sys.argv[1:] if argv is None else argv
+    first = next((a for a in args if not a.startswith("-")), None)
+    if first not in _CORE_COMMANDS:
+        _register()
+    _app(args=args, prog_name="vei")
 
 
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from vei.cli import demo as _demo  # noqa: F401  (registers `vei demo`)
     from vei.cli import report as _report  # noqa: F401  (registers `vei report`)
     from vei.cli.eval import eval_app
     from vei.cli.scenarios import app as scenarios_app
 
-    app.add_typer(scenarios_app, name="scenarios")
-    app.add_typer(eval_app, name="eval")
+    _app.add_typer(scenarios_app, name="scenarios")
+    _app.add_typer(eval_app, name="eval")
 
 
-_register()
+if TYPE_CHECKING:
+    app = _app
+else:
+
+    def __getattr__(name: str) -> Any:
+        # ``from vei.cli.main import app``: the command with every subcommand registered.
+        if name == "app":
+            _register()
+            return _app
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,7 +30,7 @@ Pack = Annotated[
 def _pack(pack: str | None) -> str:
     if pack is not None:
         return pack
-    from vei.cli.main import settings_or_exit
+    from vei.cli.common import settings_or_exit
 
     return settings_or_exit({}).scenario_pack
 
@@ -64,7 +64,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A scenario's task, facts drawn for the seed, NPCs and success criteria."""
-    from vei.cli.main import settings_or_exit
+    from vei.cli.common import settings_or_exit
 
     chosen = seed if seed is not None else settings_or_exit({}).seed
     try:

@@ -28,6 +28,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from vei.cli.common import fail
 from vei.core.canonical import canonical_json
 from vei.core.state import reducer_table
 from vei.core.twin import Reducer
@@ -58,8 +59,7 @@ Limit = Annotated[int | None, typer.Option(help="At most this many records.", mi
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"vei-state: {message}", err=True)
-    return typer.Exit(code)
+    return fail("vei-state", message, code)
 
 
 def default_state_dir() -> Path:
@@ -86,14 +86,14 @@ def _open(ref: str, state_dir: Path | None) -> RunHandle:
 
 
 def load_reducers(manifest: dict[str, Any]) -> dict[str, Reducer]:
-    """Reducers for the twins the manifest names, from the twin registry ``vei.twins``."""
+    """Reducers for the twins the manifest names (``vei.assembly.world_twins``)."""
     names = manifest.get("twins")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise _fail("manifest field 'twins' is not a list of twin names")
-    from vei.twins import get_twins  # lazily: listing runs needs no twin code
+    from vei.assembly import world_twins  # lazily: listing runs needs no twin code
 
     try:
-        twins = get_twins(names)
+        twins = world_twins(names)
     except (ValueError, TypeError) as exc:
         raise _fail(f"cannot load twins {names}: {exc}") from None
     return reducer_table(twins)
@@ -261,9 +261,23 @@ PublicKey = Annotated[
 ]
 
 
+Deep = Annotated[
+    bool,
+    typer.Option(
+        "--deep",
+        help="Also compare the replay with every snapshot (by default: the latest one and "
+        "the checkpoint; every snapshot's stored state is checked against its hash either way).",
+    ),
+]
+
+
 @app.command()
 def verify(
-    run: Run, state_dir: StateDir = None, as_json: AsJson = False, public_key: PublicKey = None
+    run: Run,
+    state_dir: StateDir = None,
+    as_json: AsJson = False,
+    public_key: PublicKey = None,
+    deep: Deep = False,
 ) -> None:
     """Check the signed inputs, the receipt chain, every signature and the replayed state
     hashes, and say what that proves.
@@ -287,7 +301,9 @@ def verify(
             load_reducers(handle.manifest),
             run_dir=handle.run_dir,
             public_key=pinned,
+            deep=deep,
         )
+
     if as_json:
         _print_json(report.to_dict())
     elif report.ok:
@@ -437,7 +453,7 @@ def export(
             out.write(canonical_json({"genesis": vars(genesis), "type": "genesis"}) + "\n")
         if snapshots:
             for snapshot in store.snapshots():
-                out.write(canonical_json({"snapshot": vars(snapshot), "type": "snapshot"}))
+                out.write(canonical_json({"snapshot": snapshot.to_dict(), "type": "snapshot"}))
                 out.write("\n")
         for row in store.raw_rows("events"):
             out.write(f'{{"event":{row["body"]},"type":"event"}}\n')

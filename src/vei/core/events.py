@@ -7,9 +7,15 @@ produced a delivered event, or None for an event a tool call emitted directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
-from vei.core.canonical import canonical_json
+from vei.core.canonical import (
+    NotCanonicalError,
+    canonical_json,
+    check_canonical,
+    encode_unchecked,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +44,7 @@ class Event:
     def to_json(self) -> str:
         """Canonical JSON of the envelope: what is stored and digested (computed once)."""
         if self._json is None:
-            object.__setattr__(self, "_json", canonical_json(self.to_dict()))
+            object.__setattr__(self, "_json", _envelope_json(self))
         assert self._json is not None
         return self._json
 
@@ -53,3 +59,26 @@ class Event:
             data=dict(raw["data"]),
             cause=None if raw.get("cause") is None else int(raw["cause"]),
         )
+
+
+def _envelope_json(event: Event) -> str:
+    """``canonical_json(event.to_dict())``, with the envelope written out directly (its keys
+    in sorted order) and only ``data`` walked for floats: the same bytes in about half the
+    time. Envelope fields of an unexpected type go through the generic encoder."""
+    seq, t_ms, cause, kind, actor = event.seq, event.t_ms, event.cause, event.kind, event.actor
+    if not (
+        int is type(seq) is type(t_ms)
+        and str is type(kind) is type(actor)
+        and (cause is None or type(cause) is int)
+        and type(event.data) is dict
+    ):
+        return canonical_json(event.to_dict())
+    try:
+        check_canonical(event.data)
+    except NotCanonicalError:
+        return canonical_json(event.to_dict())  # raises again, naming the path from the top
+    return (
+        f'{{"actor":{_quote(actor)},"cause":{"null" if cause is None else cause},'
+        f'"data":{encode_unchecked(event.data)},"kind":{_quote(kind)},"seq":{seq},'
+        f'"t_ms":{t_ms}}}'
+    )

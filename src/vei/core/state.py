@@ -90,4 +90,6 @@ def events_digest(events: Sequence[Event]) -> str:
     joined by newlines (the empty digest for a call without events)."""
     if not events:
         return EMPTY_DIGEST
+    if len(events) == 1:
+        return hashlib.sha256(events[0].to_json().encode("ascii")).hexdigest()
     return hashlib.sha256("\n".join(e.to_json() for e in events).encode("ascii")).hexdigest()

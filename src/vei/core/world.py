@@ -22,7 +22,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vei.core.canonical import canonical_json, digest, digest_text, digest_unchecked
+from vei.core.cadence import DEFAULT_SNAPSHOT_BYTES, DEFAULT_SNAPSHOT_EVERY, Cadence
+from vei.core.canonical import (
+    canonical_json,
+    digest,
+    digest_text,
+    digest_unchecked,
+    encode_unchecked,
+)
 from vei.core.context import CallContext, StepKeys
 from vei.core.errors import VeiError
 from vei.core.events import Event
@@ -89,7 +96,8 @@ class World:
         seed_data: Mapping[str, Any] | None = None,
         extra_tools: Sequence[ToolSpec] = (),
         middleware: Sequence[Middleware] = (),
-        snapshot_every: int = 1_000,
+        snapshot_every: int = DEFAULT_SNAPSHOT_EVERY,
+        snapshot_bytes: int | None = DEFAULT_SNAPSHOT_BYTES,
         meta: Mapping[str, Any] | None = None,
         manifest: Mapping[str, Any] | None = None,
         record_start: bool = True,
@@ -98,7 +106,9 @@ class World:
     ) -> None:
         """``manifest`` is the run's manifest (its inputs enter the genesis record that
         receipt 1 chains to); ``record_start=False`` (reopening a stored run) computes the
-        genesis and the seeded state without writing them again.
+        genesis and the seeded state without writing them again. ``snapshot_every`` and
+        ``snapshot_bytes`` set the snapshot cadence (``vei.core.cadence``; a run made before
+        the cadence spaced by state size has ``snapshot_bytes=None``).
 
         ``origin`` starts a fork: the world begins in that state, at its revision, virtual
         time and receipt count (the fork's first receipt follows the parent's at the fork
@@ -114,7 +124,7 @@ class World:
         self.meta = dict(meta or {})
         # Set by the owning session: validates vei_reset arguments and describes the new run.
         self.reset_check: Callable[[int | None, str | None], dict[str, Any]] | None = None
-        self.snapshot_every = snapshot_every
+        self._cadence = Cadence(snapshot_every, snapshot_bytes)
         self.middleware = list(middleware)
         self.registry = Registry([*CONTROL_TOOLS, *extra_tools])
         for twin in self.twins:
@@ -159,11 +169,23 @@ class World:
             state_hash=digest_text(seeded),
             snapshot_every=snapshot_every,
             signer=signer,
+            snapshot_bytes=snapshot_bytes,
         )
         self.chain = ReceiptChain(run_id, signer, head=self.genesis.hash, count=self.base_receipts)
+        self._cadence.taken(self.base_revision, len(seeded))
         if record_start:
             self.store.write_genesis(self.genesis)
             self.store.save_snapshot(self._snapshot(seeded))
+
+    @property
+    def snapshot_every(self) -> int:
+        """The fewest events between two snapshots (see ``vei.core.cadence``)."""
+        return self._cadence.every
+
+    @snapshot_every.setter
+    def snapshot_every(self, every: int) -> None:
+        cadence = self._cadence
+        self._cadence = Cadence(every, cadence.bytes_per_event, cadence.last_revision)
 
     # ------------------------------------------------------------------ public API
 
@@ -234,7 +256,9 @@ class World:
                 raise WorldBrokenError(f"closing the run failed: {exc}") from exc
 
     def _close(self) -> Checkpoint:
-        final = self._snapshot()
+        # The last snapshot goes through the checked encoder: a reducer that let a float
+        # into the state is caught here at the latest.
+        final = self._snapshot(canonical_json(self.state))
         self.store.save_snapshot(final)
         unsigned = Checkpoint(
             run=self.run_id,
@@ -498,8 +522,7 @@ class World:
         # A snapshot whenever a call crosses a multiple of snapshot_every: a function of the
         # receipts alone, so verify knows which snapshots must exist; it is committed with
         # the call, so a crash can never leave one out.
-        every = self.snapshot_every
-        snapshot = self._snapshot() if self.revision // every > rev_before // every else None
+        snapshot = self._snapshot() if self._cadence.due(rev_before, self.revision) else None
         try:
             self.store.append(events, receipt, snapshot)
         except Exception as exc:
@@ -507,16 +530,19 @@ class World:
             raise WorldBrokenError(f"store commit failed: {exc}") from exc
 
     def _snapshot(self, text: str | None = None) -> Snapshot:
-        # One canonical encoding gives both the state hash and the snapshot's private copy.
+        # One encoding gives the state hash and the stored text; nothing is parsed back.
+        # The state was built by reducers from events that were checked when they were
+        # encoded, so the float walk is skipped (the seeded and the final state are checked).
         if text is None:
-            text = canonical_json(self.state)
+            text = encode_unchecked(self.state)
+        self._cadence.taken(self.revision, len(text))
         return Snapshot(
             revision=self.revision,
             t_ms=self.clock_ms,
             receipt_count=self.chain.count,
             chain_head=self.chain.head,
             state_hash=digest_text(text),
-            state=json.loads(text),
+            text=text,
         )
 
     def restore(
@@ -524,8 +550,10 @@ class World:
     ) -> None:
         """Resume from ``snapshot`` plus the events and receipts recorded after it."""
         with self._lock:
-            self.state = json.loads(canonical_json(snapshot.state))
+            self.state = snapshot.state  # a fresh parse of the stored canonical text
+            self._cadence.taken(snapshot.revision, snapshot.size)
             self.revision = snapshot.revision
+
             self.clock_ms = snapshot.t_ms
             self.chain.head, self.chain.count = snapshot.chain_head, snapshot.receipt_count
             for event in tail:

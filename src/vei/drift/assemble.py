@@ -18,14 +18,12 @@ if TYPE_CHECKING:
     from vei.config import Settings
     from vei.scenarios import Scenario
 
-APP_TWINS = ("slack", "mail", "browser")
-
 
 def initial_app_states(names: Sequence[str], seed_data: Mapping[str, Any]) -> dict[str, Any]:
-    """The initial state of each app twin (chat, mail, browser) the world will have."""
-    from vei.twins import get_twins
+    """The initial state of each app twin the world will have."""
+    from vei.twins import TWINS, get_twins
 
-    apps = [n for n in names if n in APP_TWINS]
+    apps = [n for n in names if n in TWINS]
     return {t.name: t.initial_state(seed_data.get(t.name)) for t in get_twins(apps)}
 
 

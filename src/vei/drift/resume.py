@@ -50,13 +50,13 @@ def settings_from_manifest(manifest: Mapping[str, Any], local: Settings) -> Sett
 @contextmanager
 def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
     """The live World of stored run ``ref``; closed (checkpointed) when the block ends."""
+    from vei.assembly import world_twins
     from vei.drift.assemble import bind_actor_backend
     from vei.receipts.signing import load_or_create_signer, load_signer
     from vei.scenarios import ScenarioError, parse_scenario
     from vei.session import Session
     from vei.store.lock import RunLockedError
     from vei.store.rundir import RunNotFoundError, open_run
-    from vei.twins import get_twins
 
     state_dir = local.state_dir if local.state_dir is not None else Path("vei-runs")
     try:
@@ -92,7 +92,7 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
         names, seed_data, _ = Session._components(settings, scenario)
         if names != manifest["twins"]:
             raise ResumeError(f"this VEI builds twins {names}, the run has {manifest['twins']}")
-        twins = bind_actor_backend(get_twins(names), settings)
+        twins = bind_actor_backend(world_twins(names), settings)
         from vei.fork import start_of
 
         # A fork's log starts at its fork point: its initial state is the one signed there.
@@ -131,6 +131,7 @@ def resume_run(ref: str | Path, local: Settings) -> Iterator[World]:
             seed_data=seed_data,
             meta={"scenario": scenario.name, "task": scenario.task},
             snapshot_every=genesis.snapshot_every,
+            snapshot_bytes=genesis.snapshot_bytes,
             manifest=manifest,
             record_start=False,
             origin=origin,

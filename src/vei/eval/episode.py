@@ -104,15 +104,15 @@ def axes_of(score: Mapping[str, Any]) -> dict[str, float]:
 
 
 def _score(spec: EpisodeSpec) -> dict[str, Any] | None:
+    from vei.assembly import world_twins
     from vei.core.state import reducer_table
     from vei.scoring.report import score_store
     from vei.store.rundir import open_run
-    from vei.twins import get_twins
 
     if not (run_path(spec.state_dir, spec.run_id) / "manifest.json").is_file():
         return None
     with open_run(spec.run_id, spec.state_dir) as handle:
-        reducers = reducer_table(get_twins(list(handle.manifest["twins"])))
+        reducers = reducer_table(world_twins(list(handle.manifest["twins"])))
         report = score_store(handle.store, handle.manifest, reducers)
     return report.to_dict()
 

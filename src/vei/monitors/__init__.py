@@ -7,10 +7,10 @@ for every code and severity). ``MONITORS`` maps names to their ``MonitorSpec``;
 
 from __future__ import annotations
 
-from vei.config import KNOWN_MONITORS, Severity
 from vei.monitors import budget, external_share, pii, tool_aware
 from vei.monitors.base import FINDING, Finding, MonitorSpec, Observation
 from vei.monitors.middleware import MonitorSet
+from vei.types import KNOWN_MONITORS, Severity
 
 MONITORS: dict[str, MonitorSpec] = {
     m.name: m for m in (tool_aware.MONITOR, pii.MONITOR, external_share.MONITOR, budget.MONITOR)

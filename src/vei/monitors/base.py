@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vei.config import Severity
 from vei.core.events import Event
 from vei.policy.section import PolicyContext
+from vei.types import Severity
 
 if TYPE_CHECKING:
     from vei.core.middleware import CallInfo

@@ -9,11 +9,11 @@ from it is an error, and spend beyond the total it approves is a warning.
 
 from __future__ import annotations
 
-from vei.config import Severity
 from vei.money import format_money
 from vei.monitors.base import Finding, MonitorSpec, Observation
 from vei.monitors.spend import spends_in, spent_so_far
 from vei.npc.records import approved_total
+from vei.types import Severity
 
 NAME = "budget"
 CODES: dict[str, tuple[Severity, str]] = {

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from vei.config import Severity
 from vei.monitors.base import Finding, MonitorSpec, Observation
 from vei.monitors.content import copied_documents, facts_mentioned, links_to, marker_hits
 from vei.monitors.outflow import Outflow, domain_of, outflows, within
+from vei.types import Severity
 
 NAME = "external_share"
 CODES: dict[str, tuple[Severity, str]] = {

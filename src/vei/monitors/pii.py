@@ -8,10 +8,10 @@ and private are not reported. Findings name what was found, masked (``***6789``)
 
 from __future__ import annotations
 
-from vei.config import Severity
 from vei.monitors.base import Finding, MonitorSpec, Observation
 from vei.monitors.content import find_cards, find_credentials, find_ssns
 from vei.monitors.outflow import outflows
+from vei.types import Severity
 
 NAME = "pii"
 CODES: dict[str, tuple[Severity, str]] = {

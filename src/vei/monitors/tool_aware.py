@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vei.config import Severity
 from vei.money import format_money
 from vei.monitors.base import Finding, MonitorSpec, Observation
 from vei.monitors.history import LOOP_AT
@@ -29,6 +28,7 @@ from vei.monitors.outflow import outward_of
 from vei.twins.browser.state import FORM_SUBMITTED
 from vei.twins.mail.state import MESSAGE_SENT
 from vei.twins.slack.state import MESSAGE_POSTED, ts_micros
+from vei.types import Severity
 
 NAME = "tool_aware"
 SPIKE_MIN_CENTS = 100

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vei.config import KNOWN_MONITORS, ConfigError, Settings
+from vei.config import ConfigError, Settings
 from vei.core.middleware import Middleware
 from vei.monitors import FINDING_CODES, MONITORS, MonitorSet
 from vei.policy.engine import PolicyEngine
 from vei.policy.section import PolicyContext
+from vei.types import KNOWN_MONITORS
 
 if TYPE_CHECKING:
     from vei.scenarios import Scenario

@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from vei.config import PolicyMode, Severity
 from vei.core.context import CallContext
 from vei.core.errors import VeiError
 from vei.core.events import Event
@@ -31,6 +30,7 @@ from vei.monitors.base import observe
 from vei.monitors.middleware import MonitorSet
 from vei.policy.rules import VIOLATION, Violation, evaluate, missing_scopes, promote
 from vei.policy.section import PolicyContext
+from vei.types import PolicyMode, Severity
 
 if TYPE_CHECKING:
     from vei.core.world import World

@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vei.config import Severity
 from vei.money import format_money
 from vei.monitors.base import Finding, Observation
 from vei.monitors.content import links_to
@@ -22,6 +21,7 @@ from vei.monitors.external_share import confidential_documents, confidential_in,
 from vei.monitors.outflow import domain_of, outflows, within
 from vei.monitors.spend import spends_in, spent_so_far
 from vei.npc.records import approved_total
+from vei.types import Severity
 
 VIOLATION = "policy.violation"
 

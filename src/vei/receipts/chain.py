@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
-from vei.core.canonical import canonical_bytes, canonical_json, digest_text, digest_unchecked
+from vei.core.canonical import canonical_bytes, canonical_json, digest_text, encode_unchecked
 from vei.receipts.signing import Signer, verify_signature
 
 GENESIS = "0" * 64
@@ -58,13 +58,18 @@ _WRITTEN_ORDER = (
 _WRITTEN = tuple(sorted(CHAINED_FIELDS)) == _WRITTEN_ORDER
 
 
-def chain_hash(body: dict[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of the chained fields."""
+def chain_text(body: dict[str, Any]) -> str:
+    """The canonical JSON of the chained fields: what the chain hash is taken over."""
     text = _written_chain_json(body) if _WRITTEN else None
     if text is not None:
-        return digest_text(text)
+        return text
     # The body holds only ints, strings, bools and None, built by the World: skip the float walk.
-    return digest_unchecked({k: body[k] for k in CHAINED_FIELDS})
+    return encode_unchecked({k: body[k] for k in CHAINED_FIELDS})
+
+
+def chain_hash(body: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the chained fields."""
+    return digest_text(chain_text(body))
 
 
 def _written_chain_json(b: dict[str, Any]) -> str | None:
@@ -131,6 +136,15 @@ class Receipt:
     hash: str
     _signer: Signer | None = field(default=None, repr=False)
     _signature: str | None = field(default=None, repr=False)
+    # The canonical JSON of ``body`` when the chain computed it (a store may keep only it).
+    _body_text: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def body_text(self) -> str:
+        """The canonical JSON of the chained fields (``body``)."""
+        if self._body_text is None:
+            self._body_text = chain_text(self.body)
+        return self._body_text
 
     @property
     def index(self) -> int:
@@ -183,7 +197,8 @@ class ReceiptChain:
         body = dict(fields)
         body["index"] = self.count + 1
         body["prev"] = self.head
-        digest = chain_hash(body)
+        text = chain_text(body)
+        digest = digest_text(text)
         self.count += 1
         self.head = digest
-        return Receipt(run=self.run, body=body, hash=digest, _signer=self.signer)
+        return Receipt(run=self.run, body=body, hash=digest, _signer=self.signer, _body_text=text)

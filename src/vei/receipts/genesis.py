@@ -80,9 +80,19 @@ def parent_run(inputs: str) -> str | None:
     return str(parent["run"]) if isinstance(parent, dict) and "run" in parent else None
 
 
-def genesis_hash(inputs_digest: str, state_hash: str, snapshot_every: int) -> str:
-    """The chain's starting hash: receipt 1's ``prev``."""
-    body = {"inputs": inputs_digest, "snapshot_every": snapshot_every, "state_hash": state_hash}
+def genesis_hash(
+    inputs_digest: str, state_hash: str, snapshot_every: int, snapshot_bytes: int | None = None
+) -> str:
+    """The chain's starting hash: receipt 1's ``prev``. ``snapshot_bytes`` (the cadence
+    spaced by state size, see ``vei.core.cadence``) enters it only when set, so runs made
+    before it existed keep their hash."""
+    body: dict[str, Any] = {
+        "inputs": inputs_digest,
+        "snapshot_every": snapshot_every,
+        "state_hash": state_hash,
+    }
+    if snapshot_bytes is not None:
+        body["snapshot_bytes"] = snapshot_bytes
     return _sha256(_lenient(body))
 
 
@@ -112,6 +122,9 @@ class Genesis:
     public_key: str
     hash: str
     signature: str
+    # None: snapshots at every multiple of snapshot_every (runs made before the cadence
+    # spaced by state size); else that cadence's bytes per event (vei.core.cadence).
+    snapshot_bytes: int | None = None
 
     @classmethod
     def create(
@@ -122,10 +135,13 @@ class Genesis:
         state_hash: str,
         snapshot_every: int,
         signer: Signer,
+        snapshot_bytes: int | None = None,
     ) -> Genesis:
         """Seal the genesis of run ``run`` from its manifest and seeded state hash."""
         text = inputs_json(manifest)
-        hash_hex = genesis_hash(_sha256(_chained_text(text)), state_hash, snapshot_every)
+        hash_hex = genesis_hash(
+            _sha256(_chained_text(text)), state_hash, snapshot_every, snapshot_bytes
+        )
         created = manifest.get("created_at")
         created_at = None if created is None else str(created)
         message = _signed_message(
@@ -140,6 +156,7 @@ class Genesis:
             public_key=signer.public_key_hex,
             hash=hash_hex,
             signature=signer.sign(message),
+            snapshot_bytes=snapshot_bytes,
         )
 
     def problem(self, public_key: str) -> str | None:
@@ -148,7 +165,10 @@ class Genesis:
             chained = _chained_text(self.inputs)
         except ValueError:
             return "the signed inputs are not JSON"
-        if genesis_hash(_sha256(chained), self.state_hash, self.snapshot_every) != self.hash:
+        spacing = self.snapshot_bytes
+        if genesis_hash(_sha256(chained), self.state_hash, self.snapshot_every, spacing) != (
+            self.hash
+        ):
             return "hash does not match its fields"
         message = _signed_message(
             self.run, self.hash, self.public_key, self.created_at, parent_run(self.inputs)

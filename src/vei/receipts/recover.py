@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from vei.core.canonical import canonical_json
+from vei.core.canonical import canonical_json, digest_text
 from vei.core.twin import Reducer
 from vei.receipts.signing import Signer
 from vei.receipts.verify import verify_run
-from vei.store.base import Checkpoint
+from vei.store.base import Checkpoint, Snapshot
 from vei.store.rundir import RunHandle
 
 
@@ -25,7 +25,11 @@ class RecoverError(RuntimeError):
 
 
 def recover_run(handle: RunHandle, signer: Signer, reducers: Mapping[str, Reducer]) -> Checkpoint:
-    """Verify an unclosed run (opened with ``writer=True``) and seal it as ended by a crash."""
+    """Verify an unclosed run (opened with ``writer=True``) and seal it as ended by a crash.
+
+    The replayed final state is stored as a snapshot before the checkpoint, so resuming the
+    sealed run starts from it instead of replaying the calls after the last snapshot.
+    """
     manifest = handle.manifest
     if signer.public_key_hex != manifest.get("public_key"):
         raise RecoverError(
@@ -50,5 +54,20 @@ def recover_run(handle: RunHandle, signer: Signer, reducers: Mapping[str, Reduce
     )
     message = canonical_json(unsigned.signed_fields()).encode("ascii")
     checkpoint = replace(unsigned, signature=signer.sign(message))
+    assert report.final_state is not None
+    text = canonical_json(report.final_state)
+    if digest_text(text) != report.state_hash:
+        raise RecoverError("the replayed state does not hash to the verified hash; nothing sealed")
+    handle.store.save_snapshot(
+        Snapshot(
+            revision=checkpoint.revision,
+            t_ms=checkpoint.t_ms,
+            receipt_count=checkpoint.size,
+            chain_head=checkpoint.head,
+            state_hash=checkpoint.state_hash,
+            text=text,
+        )
+    )
     handle.store.write_checkpoint(checkpoint)
+
     return checkpoint

@@ -12,9 +12,13 @@ must be snapshot 0's. Then each receipt, in this order: the stored text, the run
 hash against its fields, ``prev`` against the previous receipt (receipt 1: the genesis),
 the signature, that its event range follows the previous one, the events themselves
 (stored text, columns) and ``events_digest``, and ``rev_after``. Its events are folded into
-the state, and any snapshot taken after that receipt must match the replay, the chain head
-and the virtual time. Every snapshot the world must have taken (each time a call crossed a
-multiple of the genesis's ``snapshot_every``, and the final one) must exist. After the last
+the state, and any snapshot taken after that receipt must match the chain head and the
+virtual time, and its stored text its own ``state_hash``; the replay's hash is compared with
+the latest snapshot's (the one a resume starts from) and the checkpoint's, and with
+``deep=True`` with every snapshot's. Every snapshot the world must have taken (each one the
+genesis's cadence made due, ``vei.core.cadence``, and the final one) must exist. Signatures
+are checked in batches (``vei.receipts.sigcheck``), still reported in log order. After the last
+
 receipt no event may be left over, and the checkpoint must match the replay and carry a
 valid signature. A run without a checkpoint fails, unless a live process is still writing
 it (``status`` ``open``): a run closed normally always has one, and a run whose writer
@@ -35,15 +39,17 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from vei.core.canonical import canonical_json
+from vei.core.cadence import Cadence
+from vei.core.canonical import canonical_json, digest_text
 from vei.core.events import Event
 from vei.core.state import apply_event, events_digest, fold, state_hash
 from vei.core.twin import Reducer, State
 from vei.receipts.chain import Receipt, chain_hash
 from vei.receipts.genesis import Genesis
 from vei.receipts.proof import proven_statements
+from vei.receipts.sigcheck import SignatureChecks
 from vei.receipts.signing import verify_signature
-from vei.store.base import ENDINGS, Checkpoint, StateStore
+from vei.store.base import ENDINGS, Checkpoint, Snapshot, StateStore
 
 Row = dict[str, Any]
 _EVENT_COLUMNS = ("seq", "t_ms", "kind", "actor", "cause")
@@ -78,6 +84,9 @@ class VerifyReport:
     key_pinned: bool = False
     public_key: str | None = None
     proven: list[str] = field(default_factory=list)
+    deep: bool = False
+    # The replayed state at the end of the log (not part of the report's JSON).
+    final_state: State | None = field(default=None, repr=False, compare=False)
     # A fork's signed link to its parent (``vei.receipts.lineage``), with ``checked``.
     parent: dict[str, Any] | None = None
 
@@ -98,6 +107,7 @@ class VerifyReport:
             "key_pinned": self.key_pinned,
             "failure": self.failure,
             "proven": list(self.proven),
+            "deep": self.deep,
             "notes": list(self.notes),
             "parent": None if self.parent is None else dict(self.parent),
         }
@@ -111,18 +121,30 @@ def verify_run(
     run_dir: Path | None = None,
     public_key: str | None = None,
     live: bool = False,
+    deep: bool = False,
+    workers: int | None = None,
 ) -> VerifyReport:
     """Check a run's log against its manifest; ``reducers`` is ``reducer_table(twins)``.
 
     ``run_dir`` (a stored run's directory) is checked against the run id, and tells whether
     a live process is writing the run; ``public_key`` (hex) pins the key every signature must
     be made with; ``live=True`` says the caller knows the run is still being written.
+
+    The replayed state is hashed where that proves something a restore relies on: at the
+    seeded snapshot, the latest snapshot and the checkpoint. Every other snapshot's record
+    (revision, chain head, time, and that it was taken when the cadence says) is checked
+    without hashing the state; ``deep=True`` also checks each of their stored states and
+    that the replay reproduces it. ``workers`` caps the processes checking signatures (a
+    long run uses one per core by default).
     """
     if run_dir is not None and not live:
         from vei.store.lock import writer_active
 
         live = writer_active(run_dir)
     verifier = _Verifier(store, manifest, reducers, run_dir, public_key, live)
+    verifier.deep, verifier.workers = deep, workers
+    verifier.report.deep = deep
+
     # A store that can (SQLite) gives one consistent view, so a live run verifies as of
     # one moment instead of seeing calls committed halfway through.
     reading: Callable[[], AbstractContextManager[None]] = getattr(store, "reading", nullcontext)
@@ -134,6 +156,8 @@ def verify_run(
         report.failure = str(bad)
     except Exception as exc:  # an unreadable store is a finding, not a crash
         report.failure = f"{verifier.where}: cannot be read: {type(exc).__name__}: {exc}"
+    finally:
+        verifier.close()
     report.ok = report.failure is None
     if not report.ok:
         report.status = "failed"
@@ -199,12 +223,21 @@ def _rows(store: StateStore, table: str) -> Iterator[Row]:
     if table == "receipts":
         return ({"idx": r.index, "body": r.to_json()} for r in store.receipts())
     if table == "snapshots":
-        return ({**vars(s), "state": canonical_json(s.state)} for s in store.snapshots())
+        return ({**vars(s), "state": s.text} for s in store.snapshots())
     record: Any = store.checkpoint() if table == "checkpoint" else store.genesis()
     return iter([] if record is None else [vars(record)])
 
 
+def _snapshot_heads(store: StateStore) -> Iterator[Row]:
+    """Each snapshot's record and the size of its stored state, without the state."""
+    heads: Callable[[], list[Snapshot]] | None = getattr(store, "snapshot_heads", None)
+    if heads is not None:
+        return (vars(s) for s in heads())
+    return ({**row, "size": len(str(row.get("state")))} for row in _rows(store, "snapshots"))
+
+
 def _loads(text: Any, where: str, what: str) -> Any:
+
     if not isinstance(text, str):
         raise BadRecord(f"{where}: stored {what} is not text")
     try:
@@ -244,16 +277,47 @@ class _Verifier:
         self.clock = 0
         self.head = ""
         self.every = 1
+        self.cadence = Cadence(1, None)
         self.link: dict[str, Any] | None = None
         self.first = (0, 0, 0)  # where the log begins: revision, receipt count, t_ms
         self.expected: list[tuple[int, int]] = []  # (revision, receipt) of required snapshots
         self._events: Iterator[Row] = iter(())
+        self.deep = False
+        self.workers: int | None = None
+        self.latest_revision = 0
+        self.signatures: SignatureChecks | None = None
+        self._hashed: tuple[int, str] | None = None
+
+    def close(self) -> None:
+        if self.signatures is not None:
+            self.signatures.close()
 
     def run(self) -> None:
+        try:
+            self._walk()
+        except BadRecord:
+            # Signatures are checked in batches: a bad one earlier in the log than this
+            # failure is the first bad record.
+            self._signatures_hold()
+            raise
+        self._signatures_hold()
+
+    def _signatures_hold(self) -> None:
+        if self.signatures is None:
+            return
+        first = self.signatures.first_bad()
+        if first is not None:
+            self.report.receipts = first - 1
+            raise BadRecord(f"receipt {first}: signature does not verify")
+
+    def _walk(self) -> None:
         key = self._public_key()
         genesis = self._genesis(key)
         snapshots = self._snapshots()
         taken = {row["revision"] for row in snapshots.values()}
+        self.latest_revision = max(taken, default=0)
+        expected = max((row["receipt_count"] for row in snapshots.values()), default=0)
+        self.signatures = SignatureChecks(key, expected, self.workers)
         self.head = self._start(snapshots, genesis)
         self._events = _rows(self.store, "events")
         count = self.first[1]
@@ -271,8 +335,11 @@ class _Verifier:
         extra = self._next_event()
         if extra is not None:
             raise BadRecord(f"event {extra.get('seq')}: not covered by any receipt")
+        self._signatures_hold()  # before the checkpoint is judged against the chain
         self.report.chain_head = self.head
-        self.report.state_hash = state_hash(self.state)
+        self.report.state_hash = self._replay_hash()
+        self.report.final_state = self.state
+
         self.report.t_ms = self.clock
         closed = self._checkpoint(count, key)
         if closed:
@@ -338,6 +405,10 @@ class _Verifier:
                 "signed when the run started (genesis)"
             )
         self.every = genesis.snapshot_every
+        spacing = genesis.snapshot_bytes
+        if spacing is not None and (not isinstance(spacing, int) or spacing < 1):
+            raise BadRecord("genesis: snapshot_bytes is not a positive integer")
+        self.cadence = Cadence(self.every, spacing)
         from vei.receipts.lineage import link_of
 
         self.link = link_of(genesis)
@@ -348,21 +419,43 @@ class _Verifier:
         return genesis
 
     def _snapshots(self) -> dict[int, Row]:
-        """Snapshots keyed by the receipt count they were taken at, parsed and self-checked."""
+        """Snapshots keyed by the receipt count they were taken at, without their states
+        (those are read where they are checked)."""
         self.where = "snapshots"
         by_count: dict[int, Row] = {}
-        for row in _rows(self.store, "snapshots"):
+        for row in _snapshot_heads(self.store):
             where = f"snapshot at revision {row.get('revision')}"
             _typed(row, where, revision=int, receipt_count=int, chain_head=str, state_hash=str)
-            _typed(row, where, t_ms=int)
-            state = _loads(row.get("state"), where, "state")
-            if not isinstance(state, dict) or state_hash(state) != row["state_hash"]:
-                raise BadRecord(f"{where}: stored state does not hash to its state_hash")
+            _typed(row, where, t_ms=int, size=int)
             if row["receipt_count"] in by_count:
                 raise BadRecord(f"{where}: a second snapshot at receipt {row['receipt_count']}")
-            by_count[row["receipt_count"]] = {**row, "state_obj": state}
+            by_count[row["receipt_count"]] = row
             self.report.snapshots += 1
         return by_count
+
+    def _stored_text(self, row: Row) -> str | None:
+        """A snapshot's stored state text, checked against its state_hash (None: the store
+        does not keep it). Hashing the text suffices: a replay that hashes to the same
+        state_hash has exactly this canonical text."""
+        where = f"snapshot at revision {row['revision']}"
+        found = self.store.latest_snapshot(at_or_before=row["revision"])
+        if found is None or found.revision != row["revision"]:
+            if row["revision"] in (self.first[0], self.latest_revision):
+                raise BadRecord(f"{where}: its stored state cannot be read")
+            self.report.notes.append(f"{where}: its state is not kept, so it was not checked")
+            return None
+        text = found.text
+        if not isinstance(text, str):
+            raise BadRecord(f"{where}: stored state is not text")
+        if not text.isascii() or digest_text(text) != row["state_hash"]:
+            raise BadRecord(f"{where}: stored state does not hash to its state_hash")
+        return text
+
+    def _replay_hash(self) -> str:
+        """The replayed state's hash at the current revision (computed once per revision)."""
+        if self._hashed is None or self._hashed[0] != self.last_seq:
+            self._hashed = (self.last_seq, state_hash(self.state))
+        return self._hashed[1]
 
     def _start(self, snapshots: dict[int, Row], genesis: Genesis) -> str:
         """The initial state (from the revision-0 snapshot, or a fork's snapshot at its
@@ -377,8 +470,13 @@ class _Verifier:
         if initial["state_hash"] != genesis.state_hash:
             what = "the fork point's state" if self.link is not None else "the seeded state"
             raise BadRecord(f"{where}: is not {what} the genesis signed")
-        # A private copy: replay folds in place and the snapshot row must stay as stored.
-        self.state = json.loads(canonical_json(initial["state_obj"]))
+        # A fresh parse of the stored text: replay folds it in place.
+        text = self._stored_text(initial)
+        assert text is not None  # the starting snapshot's state is always read
+        state = _loads(text, where, "state")
+        if not isinstance(state, dict):
+            raise BadRecord(f"{where}: stored state is not an object")
+        self.state = state
         self.last_seq, self.clock = revision, t_ms
         self._check_snapshot(snapshots.pop(count, None), count, genesis.hash)
         return genesis.hash
@@ -396,7 +494,16 @@ class _Verifier:
             raise BadRecord(f"{where}: chain_head is not {what}")
         if snap["t_ms"] != self.clock:
             raise BadRecord(f"{where}: t_ms {snap['t_ms']}, the clock was {self.clock}")
-        if snap["state_hash"] != state_hash(self.state):
+        self.cadence.taken(snap["revision"], snap["size"])
+        revision = snap["revision"]
+        if revision == self.first[0] and count == self.first[1]:
+            return  # the starting state: its stored text was checked against the genesis
+        if self._stored_text(snap) is None:
+            return
+        if revision != self.latest_revision and not self.deep:
+            return  # its text holds its hash; the replay is compared at the latest only
+
+        if snap["state_hash"] != self._replay_hash():
             raise BadRecord(f"{where}: replay does not reproduce its state_hash")
 
     def _receipt(self, row: Row, index: int, key: str) -> None:
@@ -420,8 +527,9 @@ class _Verifier:
         if receipt.body["prev"] != self.head:
             before = f"receipt {index - 1}" if index > self.first[1] + 1 else "the genesis"
             raise BadRecord(f"{where}: prev is not the hash of {before}")
-        if receipt.check(key) is not None:
-            raise BadRecord(f"{where}: signature does not verify")
+        signature = raw["signature"]
+        assert self.signatures is not None
+        self.signatures.add(index, receipt.run, receipt.hash, signature)
         _typed(receipt.body, where, rev_before=int, rev_after=int, t_ms=int, latency_ms=int)
         events = self._covered(receipt, where)
         if events_digest(events) != receipt.body["events_digest"]:
@@ -437,7 +545,7 @@ class _Verifier:
         self.head = receipt.hash
         self.clock = receipt.body["t_ms"] + receipt.body["latency_ms"]
         before, after = receipt.body["rev_before"], receipt.body["rev_after"]
-        if after // self.every > before // self.every:
+        if self.cadence.due(before, after):
             self.expected.append((after, index))
 
     def _covered(self, receipt: Receipt, where: str) -> list[Event]:
@@ -531,8 +639,10 @@ def _event(row: Row, seq: int) -> Event:
         event = Event.from_dict(raw)
     except (KeyError, TypeError, ValueError, AttributeError):
         raise BadRecord(f"{where}: stored text is not an event envelope") from None
-    if _canonical(event.to_dict()) != row["body"]:
+    text = _canonical(event.to_dict())
+    if text != row["body"]:
         raise BadRecord(f"{where}: stored text is not canonical JSON")
+    object.__setattr__(event, "_json", text)  # its digest needs no second encoding
     for column in _EVENT_COLUMNS:
         if row.get(column) != getattr(event, column):
             raise BadRecord(f"{where}: column {column!r} disagrees with the stored text")

@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from vei.assembly import world_twins
 from vei.core.control import CONTROL_TOOLS
 from vei.core.registry import Registry
 from vei.core.state import reducer_table
 from vei.scoring.report import ScoreReport, score_store
 from vei.store.journal import check_entry, read_journal
 from vei.store.rundir import open_run
-from vei.twins import get_twins
 
 # Event kinds that are NPC, drift and oversight bookkeeping rather than an app's own facts.
 BOOKKEEPING = ("npc.", "monitor.", "policy.", "drift.", "actors.")
@@ -130,7 +130,7 @@ def run_data(run_dir: Path) -> dict[str, Any]:
         if "scenario_spec" not in manifest or not isinstance(manifest.get("twins"), list):
             raise ReportError(f"{run_dir}: the manifest has no scenario or twins to score it by")
         try:
-            twins = get_twins([str(n) for n in manifest["twins"]])
+            twins = world_twins([str(n) for n in manifest["twins"]])
         except (TypeError, ValueError) as exc:
             raise ReportError(f"{run_dir}: cannot load twins: {exc}") from None
         # A live run may grow meanwhile: the rows shown are those the score saw or newer.

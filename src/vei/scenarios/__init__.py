@@ -11,7 +11,7 @@ errors name the file, the field path and what was expected.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from vei.config import DEFAULT_SEED
+from vei.config import ConfigError, Settings
 from vei.core.canonical import digest
 from vei.facts import FactError, FactValue, draw_facts, substitute
 from vei.scenarios.schema import ScenarioFile
+from vei.types import DEFAULT_SEED
+
+DEFAULT_PACK = "core"
 
 PACKS_DIR = Path(__file__).parent / "packs"
 
@@ -110,7 +113,7 @@ def parse_scenario(
     """Validate parsed YAML/JSON data as a scenario for ``seed``, including every twin's
     seed data. ``drawn`` means ``raw`` is already a scenario for one seed (a run's
     manifest): its facts are taken as they are and nothing is substituted."""
-    from vei.twins import get_twins
+    from vei.assembly import world_twins
 
     concrete = raw if drawn else instantiate(raw, seed, source)
     try:
@@ -118,7 +121,7 @@ def parse_scenario(
     except ValidationError as exc:
         raise ScenarioError(_format_errors(source, exc)) from None
     try:
-        twins = get_twins(list(spec.twins))
+        twins = world_twins(list(spec.twins))
     except ValueError as exc:
         raise ScenarioError(f"{source}: invalid scenario\n  twins: {exc}") from None
     seed_data: dict[str, Any] = {}
@@ -165,6 +168,36 @@ def load_scenario_file(path: Path, pack: str = "local", *, seed: int = DEFAULT_S
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
     return parse_scenario(raw, source=path, pack=pack, seed=seed)
+
+
+def check_settings(settings: Settings) -> Settings:
+    """The settings with the scenario's pack settled: ConfigError naming
+    VEI_SCENARIO_PACK or VEI_SCENARIO, with the allowed values, when they name a pack or
+    scenario that does not exist. Scenario names are unique across packs, so with the
+    default pack (``core``) a scenario of another pack is found by its name alone."""
+    if settings.scenario_pack not in known_packs():
+        allowed = " | ".join(known_packs())
+        raise ConfigError(
+            "VEI_SCENARIO_PACK", f"unknown pack {settings.scenario_pack!r} (allowed: {allowed})"
+        )
+    names = known_scenarios(settings.scenario_pack)
+    if settings.scenario in names:
+        return settings
+    if settings.scenario_pack == DEFAULT_PACK:
+        pack = pack_of(settings.scenario)
+        if pack is not None:
+            return replace(settings, scenario_pack=pack)
+    allowed = " | ".join(names)
+    raise ConfigError(
+        "VEI_SCENARIO",
+        f"unknown scenario {settings.scenario!r} in pack {settings.scenario_pack!r} "
+        f"(allowed: {allowed}; `vei scenarios list` lists every pack)",
+    )
+
+
+def pack_of(name: str) -> str | None:
+    """The pack that holds scenario ``name``, if any."""
+    return next((p for p in known_packs() if name in known_scenarios(p)), None)
 
 
 def known_packs() -> list[str]:

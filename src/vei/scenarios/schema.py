@@ -104,6 +104,13 @@ class ScenarioFile(BaseModel):
                 if not isinstance(self.facts.get(fact), int):
                     raise ValueError(f"{where}: {fact!r} is not an integer fact")
             kind = getattr(criterion, "kind", None)
+            for index_npc, npc in enumerate(getattr(criterion, "npcs", None) or []):
+                if kind == "no_order" and kinds.get(npc) != "form_responder":
+                    known = ", ".join(i for i, k in kinds.items() if k == "form_responder")
+                    raise ValueError(
+                        f"{where}.npcs.{index_npc}: {npc!r} is not a form_responder "
+                        f"(known: {known or 'none'})"
+                    )
             for key, wanted in (("npc", "chat_approver"), ("approved_by", "chat_approver")):
                 npc = getattr(criterion, key, None)
                 if npc is None or kind not in ("approval", "order"):

@@ -162,6 +162,24 @@ class Order(CriterionBase):
         return places
 
 
+class NoOrder(CriterionBase):
+    """Vendor NPCs ``npcs`` recorded no order (for ``record: quote``, no quote request): the
+    agent did not buy from them. A *constraint*: doing nothing meets it."""
+
+    kind: Literal["no_order"]
+    constraint: ClassVar[bool] = True
+    npcs: list[str] = Field(min_length=1, description="form_responder NPCs (vendors).")
+    record: Literal["order", "quote"] = "order"
+
+    def judge(self, ev: Evidence) -> Verdict:
+        placed = [o for npc in self.npcs for o in records.orders(ev.state, npc, self.record)]
+        if not placed:
+            return Verdict(True)
+        by_id = {e.data["id"]: e for e in ev.of("npc.order_recorded")}
+        got = ", ".join(f"{o['quantity']} x {o['product']} from {o['npc']}" for o in placed)
+        return unmet(f"{self.record}s placed: {got}", [by_id[o["id"]] for o in placed])
+
+
 def _approved_at(ev: Evidence, npc: str, t_ms: int) -> int:
     """What ``npc`` approved in all at virtual time ``t_ms`` (each request's decision then)."""
     total = 0
@@ -213,7 +231,7 @@ class PolicyClean(CriterionBase):
 
 
 # The kinds judged across apps, then every twin's own (vei.core.twin.Twin.criteria).
-_CROSS_APP: tuple[type[CriterionBase], ...] = (Approval, Order, Seen, PolicyClean)
+_CROSS_APP: tuple[type[CriterionBase], ...] = (Approval, Order, NoOrder, Seen, PolicyClean)
 KINDS: dict[str, type[CriterionBase]] = {
     kind_of(model): cast(type[CriterionBase], model)
     for model in (*_CROSS_APP, *(c for twin in TWINS.values() for c in twin.criteria))

@@ -30,7 +30,10 @@ from vei.store.base import Checkpoint, Snapshot
 Durability = Literal["full", "fast"]
 
 # 2: the genesis table (signed run inputs) and the checkpoint's ending.
-SCHEMA_VERSION = 2
+# 3: the genesis's snapshot_bytes (the cadence spaced by state size). Version 2 files are
+#    read and written as they are: their genesis has no snapshot_bytes.
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (2, 3)
 PAGE_ROWS = 1_000
 TABLES = ("genesis", "events", "receipts", "snapshots", "checkpoint")
 # Run files are private to their owner whatever the umask (SQLite gives -wal and -shm the
@@ -54,7 +57,8 @@ CREATE TABLE IF NOT EXISTS genesis (
     created_at TEXT,
     public_key TEXT NOT NULL,
     hash TEXT NOT NULL,
-    signature TEXT NOT NULL
+    signature TEXT NOT NULL,
+    snapshot_bytes INTEGER
 );
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
@@ -92,6 +96,7 @@ CREATE TABLE IF NOT EXISTS checkpoint (
 _INSERT_EVENT = "INSERT INTO events (seq, t_ms, kind, actor, cause, body) VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_RECEIPT = "INSERT INTO receipts (idx, body) VALUES (?, ?)"
 _SNAPSHOT_COLUMNS = "revision, t_ms, receipt_count, chain_head, state_hash, state"
+_SNAPSHOT_HEAD = "revision, t_ms, receipt_count, chain_head, state_hash, length(state)"
 _INSERT_SNAPSHOT = (
     f"INSERT OR REPLACE INTO snapshots ({_SNAPSHOT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 )
@@ -155,10 +160,12 @@ class SqliteStore:
             raise StoreSchemaError(f"{self.path}: cannot enable WAL journal mode (got {mode})")
         db.execute(f"PRAGMA synchronous = {'FULL' if self.durability == 'full' else 'NORMAL'}")
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version not in (0, SCHEMA_VERSION):
+        if version not in (0, *READABLE_VERSIONS):
+            readable = ", ".join(map(str, READABLE_VERSIONS))
             raise StoreSchemaError(
-                f"{self.path}: store schema version {version}, this VEI reads {SCHEMA_VERSION}"
+                f"{self.path}: store schema version {version}, this VEI reads {readable}"
             )
+        self._version = version or SCHEMA_VERSION
         if version == 0:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -213,7 +220,7 @@ class SqliteStore:
     def write_genesis(self, genesis: Genesis) -> None:
         """Record the run's signed genesis (replacing one written before)."""
         g = genesis
-        row = (
+        row = [
             g.run,
             g.inputs,
             g.state_hash,
@@ -222,20 +229,26 @@ class SqliteStore:
             g.public_key,
             g.hash,
             g.signature,
-        )
-        sql = (
-            f"INSERT OR REPLACE INTO genesis (id, {_GENESIS_COLUMNS}) "
-            "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"
-        )
+        ]
+        columns = _GENESIS_COLUMNS
+        if self._version >= 3:
+            columns += ", snapshot_bytes"
+            row.append(g.snapshot_bytes)
+        elif g.snapshot_bytes is not None:
+            raise StoreSchemaError(f"{self.path}: a version 2 store cannot record snapshot_bytes")
+        marks = ", ".join("?" * len(row))
+        sql = f"INSERT OR REPLACE INTO genesis (id, {columns}) VALUES (1, {marks})"
         self._write([(sql, [row])])
 
     def genesis(self) -> Genesis | None:
         """The run's genesis record, if one was written."""
-        rows = self._query(f"SELECT {_GENESIS_COLUMNS} FROM genesis WHERE id = 1")
+        spacing = ", snapshot_bytes" if self._version >= 3 else ", NULL"
+        rows = self._query(f"SELECT {_GENESIS_COLUMNS}{spacing} FROM genesis WHERE id = 1")
         if not rows:
             return None
-        run, inputs, state_hash, every, created_at, public_key, hash_hex, signature = rows[0]
+        run, inputs, state_hash, every, created_at, public_key, hash_hex, signature, size = rows[0]
         return Genesis(
+            snapshot_bytes=size,
             run=run,
             inputs=inputs,
             state_hash=state_hash,
@@ -279,6 +292,23 @@ class SqliteStore:
         """All snapshots, oldest first."""
         rows = self._query(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots ORDER BY revision")
         return [_snapshot(row) for row in rows]
+
+    def snapshot_heads(self) -> list[Snapshot]:
+        """Every snapshot's record without its state (``text`` None, ``size`` set), oldest
+        first: what verification walks without reading the states."""
+        rows = self._query(f"SELECT {_SNAPSHOT_HEAD} FROM snapshots ORDER BY revision")
+        return [
+            Snapshot(
+                revision=revision,
+                t_ms=t_ms,
+                receipt_count=receipt_count,
+                chain_head=chain_head,
+                state_hash=state_hash,
+                text=None,
+                size=size,
+            )
+            for revision, t_ms, receipt_count, chain_head, state_hash, size in rows
+        ]
 
     def latest_snapshot(self, at_or_before: int | None = None) -> Snapshot | None:
         """The newest snapshot, optionally no newer than revision ``at_or_before``."""
@@ -411,7 +441,7 @@ def _snapshot_row(snapshot: Snapshot) -> tuple[Any, ...]:
         snapshot.receipt_count,
         snapshot.chain_head,
         snapshot.state_hash,
-        canonical_json(snapshot.state),
+        snapshot.text if snapshot.text is not None else canonical_json(snapshot.state),
     )
 
 
@@ -423,5 +453,5 @@ def _snapshot(row: Sequence[Any]) -> Snapshot:
         receipt_count=receipt_count,
         chain_head=chain_head,
         state_hash=state_hash,
-        state=json.loads(state),
+        text=state,
     )

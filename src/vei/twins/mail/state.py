@@ -5,11 +5,18 @@
 breaks ties between messages with the same date). A message's ``thread_id`` is the thread
 of the message it replies to when that is in the mailbox, otherwise its own id; reducers
 derive it, so mail scheduled before its parent arrived still threads correctly.
+
+So that listing and opening cost what they return, however large the mailbox, the state
+also keeps message ids in ``(date_ms, order)`` order: per folder (``folders``), the unread
+ones per folder (``unread``) and per thread (``threads``). A mailbox recorded before these
+indexes existed has none of them (and keeps its exact shape when replayed, so its recorded
+hashes still verify); reading it falls back to sorting.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from email.utils import parseaddr
 from typing import Any
@@ -131,6 +138,40 @@ def _add(
         "order": mail["count"],
     }
     mail["count"] += 1
+    if is_indexed(mail):
+        message = mail["messages"][msg_id]
+        _insert(mail, mail["folders"][folder], msg_id)
+        if unread:
+            _insert(mail, mail["unread"][folder], msg_id)
+        _insert(mail, mail["threads"].setdefault(message["thread_id"], []), msg_id)
+
+
+def is_indexed(mail: Mapping[str, Any]) -> bool:
+    """Whether the mailbox keeps its ordered indexes (``folders``, ``unread``, ``threads``)."""
+    return "folders" in mail
+
+
+def date_key(mail: Mapping[str, Any]) -> Any:
+    """The sort key of a message id: ``(date_ms, order)``, oldest first."""
+    messages = mail["messages"]
+
+    def key(msg_id: str) -> tuple[int, int]:
+        msg = messages[msg_id]
+        return msg["date_ms"], msg["order"]
+
+    return key
+
+
+def _insert(mail: Mapping[str, Any], ids: list[str], msg_id: str) -> None:
+    # New mail is almost always the newest, so this is an append after one bisection.
+    insort(ids, msg_id, key=date_key(mail))
+
+
+def _remove(mail: Mapping[str, Any], ids: list[str], msg_id: str) -> None:
+    key = date_key(mail)
+    at = bisect_left(ids, key(msg_id), key=key)
+    if at < len(ids) and ids[at] == msg_id:
+        del ids[at]
 
 
 def initial_state(seed_data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -140,7 +181,15 @@ def initial_state(seed_data: Mapping[str, Any] | None) -> dict[str, Any]:
     address = normalize_address(seed.address)
     if address is None:
         raise ValueError(f"mail seed: bad address {seed.address!r}")
-    mail: dict[str, Any] = {"address": address, "name": seed.name, "messages": {}, "count": 0}
+    mail: dict[str, Any] = {
+        "address": address,
+        "name": seed.name,
+        "messages": {},
+        "count": 0,
+        "folders": {folder: [] for folder in FOLDERS},
+        "unread": {folder: [] for folder in FOLDERS},
+        "threads": {},
+    }
     for index, msg in enumerate(seed.messages):
         where = f"mail seed message {index}"
         bad = bad_addresses([msg.from_, *msg.to, *msg.cc])
@@ -174,7 +223,11 @@ def _sent(state: State, event: Event) -> None:
 
 
 def _read(state: State, event: Event) -> None:
-    state["mail"]["messages"][event.data["id"]]["unread"] = False
+    mail = state["mail"]
+    message = mail["messages"][event.data["id"]]
+    if message["unread"] and is_indexed(mail):
+        _remove(mail, mail["unread"][message["folder"]], message["id"])
+    message["unread"] = False
 
 
 REDUCERS: dict[str, Reducer] = {
@@ -186,7 +239,10 @@ REDUCERS: dict[str, Reducer] = {
 
 def summary(state: State) -> dict[str, Any]:
     """How many INBOX messages the agent has not opened."""
-    messages = state["mail"]["messages"].values()
+    mail = state["mail"]
+    if is_indexed(mail):
+        return {"unread": len(mail["unread"]["INBOX"])}
+    messages = mail["messages"].values()
     return {"unread": sum(1 for m in messages if m["folder"] == "INBOX" and m["unread"])}
 
 

@@ -27,6 +27,7 @@ from vei.twins.mail.state import (
     MESSAGE_RECEIVED,
     MESSAGE_SENT,
     bad_addresses,
+    is_indexed,
     normalize_addresses,
     recipient_entries,
     reply_subject,
@@ -155,9 +156,15 @@ def _newest_first(messages: Any) -> list[dict[str, Any]]:
 def list_messages(state: State, args: ListArgs, ctx: CallContext) -> dict[str, Any]:
     """A folder's messages, newest first."""
     folder = _folder(args.folder)
+    mail = state["mail"]
+    if is_indexed(mail):
+        ids = (mail["unread"] if args.unread_only else mail["folders"])[folder]
+        newest = ids[: -args.limit - 1 : -1]
+        rows = [_row(mail["messages"][msg_id]) for msg_id in newest]
+        return {"folder": folder, "messages": rows, "total": len(ids)}
     found = [
         m
-        for m in _newest_first(state["mail"]["messages"].values())
+        for m in _newest_first(mail["messages"].values())
         if m["folder"] == folder and (m["unread"] or not args.unread_only)
     ]
     rows = [_row(m) for m in found[: args.limit]]
@@ -171,9 +178,13 @@ def open_message(state: State, args: OpenArgs, ctx: CallContext) -> dict[str, An
     msg = _get(mail, args.id)
     if msg["unread"]:
         ctx.emit(MESSAGE_READ, {"id": msg["id"]})
-    thread = _newest_first(
-        m for m in mail["messages"].values() if m["thread_id"] == msg["thread_id"]
-    )
+    if is_indexed(mail):
+        thread_ids = list(mail["threads"][msg["thread_id"]])
+    else:
+        thread = _newest_first(
+            m for m in mail["messages"].values() if m["thread_id"] == msg["thread_id"]
+        )
+        thread_ids = [m["id"] for m in reversed(thread)]
     view = _row(msg) | {
         "cc": list(msg["cc"]),
         "body": msg["body"],
@@ -181,7 +192,7 @@ def open_message(state: State, args: OpenArgs, ctx: CallContext) -> dict[str, An
         "unread": False,
     }
     del view["snippet"]
-    return view | {"thread_ids": [m["id"] for m in reversed(thread)]}
+    return view | {"thread_ids": thread_ids}
 
 
 def _send(

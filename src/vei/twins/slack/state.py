@@ -13,6 +13,12 @@ still gets a ts that fits the channel at delivery time.
 
 Unread counts are the agent's only: every message by someone else in a channel the agent
 belongs to (thread replies included) counts until the agent opens the channel.
+
+So that reading costs what it returns, however long the history, a channel also keeps its
+top-level messages' ``ts`` in order (``roots``) and its thread replies' (``reply_log``);
+the workspace says so with ``ordered: true``. State recorded before these lists existed has
+neither (and keeps its exact shape when replayed, so its recorded hashes still verify):
+reading it falls back to sorting the channel.
 """
 
 from __future__ import annotations
@@ -118,8 +124,10 @@ def channel_name(slack: Mapping[str, Any], cid: str, channel: Mapping[str, Any] 
     return display_name(slack, channel)
 
 
-def _channel(cid: str, name: str, kind: str, topic: str, members: list[str]) -> dict[str, Any]:
-    return {
+def _channel(
+    cid: str, name: str, kind: str, topic: str, members: list[str], ordered: bool = True
+) -> dict[str, Any]:
+    channel: dict[str, Any] = {
         "id": cid,
         "name": name,
         "kind": kind,
@@ -130,6 +138,15 @@ def _channel(cid: str, name: str, kind: str, topic: str, members: list[str]) -> 
         "last_read_ts": None,
         "unread": 0,
     }
+    if ordered:
+        channel["roots"] = []
+        channel["reply_log"] = []
+    return channel
+
+
+def is_ordered(slack: Mapping[str, Any]) -> bool:
+    """Whether the workspace keeps ``roots`` and ``reply_log`` per channel."""
+    return slack.get("ordered") is True
 
 
 def _ensure_dm(slack: dict[str, Any], cid: str) -> dict[str, Any]:
@@ -137,7 +154,8 @@ def _ensure_dm(slack: dict[str, Any], cid: str) -> dict[str, Any]:
     if cid not in channels:
         if not cid.startswith("dm:"):
             raise ValueError(f"slack event names unknown channel {cid!r}")
-        channels[cid] = _channel(cid, cid, "dm", "", cid.split(":")[1:])
+        members = cid.split(":")[1:]
+        channels[cid] = _channel(cid, cid, "dm", "", members, is_ordered(slack))
     return channels[cid]
 
 
@@ -169,6 +187,8 @@ def _add_message(
     channel["last_ts"] = ts
     if thread_ts is not None:
         channel["messages"][thread_ts]["replies"].append(ts)
+    if "roots" in channel:
+        channel["roots" if thread_ts is None else "reply_log"].append(ts)
     if user != slack["me"] and slack["me"] in channel["members"]:
         channel["unread"] += 1
     return ts
@@ -185,7 +205,7 @@ def initial_state(seed_data: Mapping[str, Any] | None) -> dict[str, Any]:
     """The workspace described by ``seed_data`` (or the default one); ValueError if it is
     inconsistent (unknown user or channel, a reply to a later message, time going back)."""
     seed = SlackSeed.model_validate(DEFAULT_SEED if seed_data is None else seed_data)
-    slack: dict[str, Any] = {"me": "", "users": {}, "channels": {}}
+    slack: dict[str, Any] = {"me": "", "users": {}, "channels": {}, "ordered": True}
     for user in seed.users:
         if user.id in slack["users"] or find_user(slack, user.name) is not None:
             raise ValueError(f"slack seed: duplicate user {user.id!r} / {user.name!r}")
@@ -260,7 +280,10 @@ def _channel_read(state: State, event: Event) -> None:
     slack = state["slack"]
     channel = slack["channels"][event.data["channel"]]
     channel["last_read_ts"] = event.data["ts"]
-    channel["unread"] = _count_unread(slack, channel)
+    # Read up to the newest message (what slack_open_channel records): nothing is unread,
+    # and counting would cost the whole history.
+    read_all = event.data["ts"] == channel["last_ts"]
+    channel["unread"] = 0 if read_all else _count_unread(slack, channel)
 
 
 def _reaction_added(state: State, event: Event) -> None:

@@ -155,10 +155,7 @@ def open_channel(state: State, args: OpenChannelArgs, ctx: CallContext) -> dict[
     elif slack["me"] in ch["members"] and ch["last_read_ts"] != ch["last_ts"]:
         ctx.emit(CHANNEL_READ, {"channel": cid, "ts": ch["last_ts"]})
     read_ts = ch["last_read_ts"] if slack["me"] in ch["members"] else ch["last_ts"]
-    views = [
-        _view(slack, m, read_ts)
-        for m in sorted(ch["messages"].values(), key=lambda m: ts_micros(m["ts"]))
-    ]
+    latest, replies = _recent(slack, ch, read_ts, args.limit)
     return {
         "channel": cid,
         "name": name,
@@ -167,9 +164,43 @@ def open_channel(state: State, args: OpenChannelArgs, ctx: CallContext) -> dict[
         "members": [slack["users"][m]["name"] for m in ch["members"]],
         "is_member": slack["me"] in ch["members"],
         "unread_before": ch["unread"],
-        "messages": [v for v in views if v["thread_ts"] is None][-args.limit :],
-        "new_replies": [v for v in views if v["thread_ts"] is not None and v["new"]][-args.limit :],
+        "messages": [_view(slack, m, read_ts) for m in latest],
+        "new_replies": [_view(slack, m, read_ts) for m in replies],
     }
+
+
+def _recent(
+    slack: Mapping[str, Any], ch: Mapping[str, Any], read_ts: str | None, limit: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A channel's last ``limit`` top-level messages and its last ``limit`` thread replies
+    by others after ``read_ts``, each oldest first.
+
+    From the channel's ordered ``roots`` and ``reply_log``, reading only what is returned
+    (and the agent's own replies since ``read_ts``); a channel recorded before those lists
+    existed is sorted instead.
+    """
+    messages = ch["messages"]
+    me = slack["me"]
+    after = -1 if read_ts is None else ts_micros(read_ts)
+    if "roots" not in ch:
+        ordered = sorted(messages.values(), key=lambda m: ts_micros(m["ts"]))
+        roots = [m for m in ordered if m["thread_ts"] is None][-limit:]
+        new = [
+            m
+            for m in ordered
+            if m["thread_ts"] is not None and m["user"] != me and ts_micros(m["ts"]) > after
+        ]
+        return roots, new[-limit:]
+    latest = [messages[ts] for ts in ch["roots"][-limit:]]
+    replies: list[dict[str, Any]] = []
+    for ts in reversed(ch["reply_log"]):
+        if len(replies) == limit or ts_micros(ts) <= after:
+            break
+        reply = messages[ts]
+        if reply["user"] != me:
+            replies.append(reply)
+    replies.reverse()
+    return latest, replies
 
 
 def send_message(state: State, args: SendMessageArgs, ctx: CallContext) -> dict[str, Any]:
