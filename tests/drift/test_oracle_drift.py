@@ -17,10 +17,12 @@ def test_the_oracle_succeeds_under_light_drift(name: str, seed: int) -> None:
     run = run_oracle(name, seed=seed, drift_mode="light")
     assert run.report.success, run.report.criteria
     # Every occurrence the plan has due by the end arrived (with chat, a colleague's ping
-    # comes in the first minute; worlds without chat have slower jobs).
+    # comes in the first minute; a short run or a world without chat may have none).
     assert run.drift_events == run.planned
     assert (
-        run.planned >= 1 or "slack" not in load_scenario(name, pack_of(name) or "core").spec.twins
+        run.planned >= 1
+        or run.report.virtual_time_ms < 60_000
+        or ("slack" not in load_scenario(name, pack_of(name) or "core").spec.twins)
     )
 
 
@@ -28,4 +30,4 @@ def test_the_oracle_succeeds_under_light_drift(name: str, seed: int) -> None:
 def test_the_oracle_succeeds_under_fast_drift(name: str) -> None:
     run = run_oracle(name, drift_mode="fast")
     assert run.report.success, run.report.criteria
-    assert run.drift_events == run.planned >= 1
+    assert run.drift_events == run.planned

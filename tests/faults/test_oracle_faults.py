@@ -77,5 +77,6 @@ def test_writes_that_time_out_after_commit_are_not_repeated(name: str, tmp_path:
     stormy = run_oracle(name, fault_profile=str(harsh))
     assert stormy.report.success, stormy.report.criteria
     timeouts = [r for r in stormy.receipts if r.body["fault"] == "timeout_after_commit"]
-    assert timeouts
+    # With a single write (fin_contradictory_requirements posts once) a timeout may miss it.
+    assert timeouts or sum(_acts(calm).values()) < 2
     assert _acts(stormy) == _acts(calm)

@@ -16,6 +16,8 @@ from .support import connect, npc_messages, pack_of
 Said = list[tuple[str, int, str]]
 
 SEED = 42042
+# Scenarios whose right outcome contacts no NPC (nothing may be bought).
+QUIET = {"fin_contradictory_requirements"}
 OTHER_SEED = 26
 
 
@@ -40,7 +42,8 @@ def _quote(said: Said) -> str:
 def test_the_same_seed_gives_the_same_replies_at_the_same_times(name: str) -> None:
     first, first_hash, _ = _run(name, SEED)
     second, second_hash, _ = _run(name, SEED)
-    assert first and first == second
+    assert first or name in QUIET
+    assert first == second
     assert first_hash == second_hash
 
 

@@ -3,7 +3,7 @@
 An offer page states its model (``Model: ...``), a specification with the RAM in GB, a
 price and a delivery time; ``read_offers`` opens a list of vendors and reads each linked
 page the way the agent's ``Style`` reads pages, and ``pick_offer`` applies stated
-requirements (enough RAM, delivery by a deadline, then the lowest price).
+requirements (enough RAM, delivery by a deadline, a budget, then the lowest price).
 """
 
 from __future__ import annotations
@@ -33,9 +33,14 @@ class Offer:
     eta_days: int
     page: dict[str, Any]
 
-    def meets(self, min_ram_gb: int, deadline_days: int) -> bool:
-        """Whether the offer has enough RAM and arrives by the deadline."""
-        return self.ram_gb >= min_ram_gb and self.eta_days <= deadline_days
+    def misses(
+        self, min_ram_gb: int, deadline_days: int, max_unit_cents: int | None = None
+    ) -> list[str]:
+        """The requirements the offer misses: ``ram``, ``delivery``, ``budget``."""
+        missed = ["ram"] if self.ram_gb < min_ram_gb else []
+        missed += ["delivery"] if self.eta_days > deadline_days else []
+        over = max_unit_cents is not None and self.unit_cents > max_unit_cents
+        return missed + (["budget"] if over else [])
 
 
 def parse_offer(vendor: str, page: dict[str, Any], text: str) -> Offer:
@@ -71,9 +76,14 @@ async def read_offers(tools: ToolClient, style: Style, listing_url: str) -> list
     return offers
 
 
-def pick_offer(offers: Sequence[Offer], min_ram_gb: int, deadline_days: int) -> Offer | None:
-    """The cheapest offer that meets both requirements, or None when none does."""
-    fitting = [o for o in offers if o.meets(min_ram_gb, deadline_days)]
+def pick_offer(
+    offers: Sequence[Offer],
+    min_ram_gb: int,
+    deadline_days: int,
+    max_unit_cents: int | None = None,
+) -> Offer | None:
+    """The cheapest offer that meets every requirement, or None when none does."""
+    fitting = [o for o in offers if not o.misses(min_ram_gb, deadline_days, max_unit_cents)]
     return min(fitting, key=lambda o: o.unit_cents) if fitting else None
 
 
