@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from tests.twins.support import make_world, ok, rejected
+from vei.assembly import world_twins
 from vei.core.world import World
 from vei.testing import check_twin
-from vei.twins import get_twins
 from vei.twins.calendar import TWIN
 from vei.twins.calendar.seed import DEFAULT_SEED
 from vei.twins.calendar.state import initial_state
@@ -197,7 +197,7 @@ def test_only_the_organizer_changes_an_event_and_answers_reset_when_it_moves() -
 
 
 def _npc_world(rule: dict[str, Any]) -> World:
-    twins = get_twins(["calendar", "mail", "npc"])
+    twins = world_twins(["calendar", "mail", "npc"])
     seed = {
         "npc": {
             "rules": [{"id": "people", "kind": "calendar_attendee", "delay_ms": 60_000, **rule}],

@@ -100,7 +100,7 @@ def _on_invite(state: State, event: Event, ctx: CallContext, rule: Mapping[str, 
                     "location": "",
                     "weekly_count": 1,
                 },
-                actor=rule["id"],
+                actor=f"npc:{rule['id']}",
             )
         else:
             booked = None
@@ -134,11 +134,11 @@ def _answer(
         "sequence": ev["sequence"],
         "comment": reason,
     }
-    ctx.schedule(int(rule["delay_ms"]), RESPONSE_RECORDED, data, actor=rule["id"])
+    ctx.schedule(int(rule["delay_ms"]), RESPONSE_RECORDED, data, actor=f"npc:{rule['id']}")
     if "mail" in state:
         subject = f"{'Declined' if answer == 'declined' else 'Accepted'}: {ev['title']}"
         mail = inbound_mail_data(ctx, email, state["mail"]["address"], subject, body)
-        ctx.schedule(int(rule["delay_ms"]), MESSAGE_RECEIVED, mail, actor=rule["id"])
+        ctx.schedule(int(rule["delay_ms"]), MESSAGE_RECEIVED, mail, actor=f"npc:{rule['id']}")
 
 
 NPC = (
