@@ -208,6 +208,36 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
     _call(world, seen, "identity_create_user", login=login, first_name="New", last_name="Hire")
     _call(world, seen, "identity_audit_log", user=user)
 
+    _call(world, seen, "docs_list_spaces")
+    doc = _call(world, seen, "docs_list", space="it")["docs"][0]["id"]
+    _call(world, seen, "docs_search", query="policy")
+    latest = _call(world, seen, "docs_read", doc=doc)["version"]
+    _call(world, seen, "docs_history", doc=doc)
+    new = _call(world, seen, "docs_create", space="it", title="Notes", body="Draft")["id"]
+    _call(world, seen, "docs_update", doc=doc, base_version=latest, body="Revised")
+    _call(world, seen, "docs_comment", doc=doc, body="Looks right")
+    _call(world, seen, "docs_share", doc=new, scope="link")
+    _call(world, seen, "docs_unshare", doc=new, scope="link")
+    owner = _call(world, seen, "docs_read", doc=doc)["owner"]
+    people = sorted(p for p in world.state["docs"]["people"] if p != owner)
+    _call(world, seen, "docs_transfer_owner", doc=doc, owner=people[0])
+
+    project = _call(world, seen, "tickets_list_projects")["projects"][0]["key"]
+    flow = _call(world, seen, "tickets_get_project", project=project)
+    issue = _call(world, seen, "tickets_create", project=project, summary="Printer jam")["id"]
+    _call(world, seen, "tickets_search", project=project)
+    _call(world, seen, "tickets_update", ticket=issue, priority="High")
+    _call(world, seen, "tickets_comment", ticket=issue, body="On it")
+    _call(world, seen, "tickets_link", ticket=issue, target=doc)
+    _call(
+        world,
+        seen,
+        "tickets_transition",
+        ticket=issue,
+        status=flow["transitions"][flow["initial"]][0],
+    )
+    _call(world, seen, "tickets_get", ticket=issue)
+
     session = Session(load_settings({}, env={}))
     reset = session.call("vei_reset", {"seed": 7})
     assert reset.ok, reset.result

@@ -34,6 +34,12 @@ words = st.sampled_from(
         "design",
         "github",
         "ACTIVE",
+        "DOC-1",
+        "DOC-5",
+        "finance",
+        "IT-1",
+        "SEC-1",
+        "Done",
     ]
 )
 text = st.one_of(words, st.text(max_size=30))

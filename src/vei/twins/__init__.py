@@ -20,6 +20,8 @@ _APPS = (
     "mail",
     "browser",
     "identity",
+    "docs",
+    "tickets",
     "crm",
     "calendar",
 )
