@@ -16,7 +16,8 @@ from .support import connect, npc_messages, pack_of
 Said = list[tuple[str, int, str]]
 
 SEED = 42042
-# Scenarios whose right outcome contacts no NPC (nothing may be bought).
+# Scenarios whose right outcome contacts no NPC (nothing may be bought); scenarios that
+# declare no NPC are quiet too.
 QUIET = {"fin_contradictory_requirements"}
 OTHER_SEED = 26
 
@@ -42,7 +43,7 @@ def _quote(said: Said) -> str:
 def test_the_same_seed_gives_the_same_replies_at_the_same_times(name: str) -> None:
     first, first_hash, _ = _run(name, SEED)
     second, second_hash, _ = _run(name, SEED)
-    assert first or name in QUIET
+    assert first or name in QUIET or not load_scenario(name, pack_of(name)).spec.npcs
     assert first == second
     assert first_hash == second_hash
 

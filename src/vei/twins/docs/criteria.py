@@ -92,8 +92,9 @@ class DocsOwner(Criterion):
 
     def places(self, scenario: Any, state: Mapping[str, Any]) -> set[str]:
         docs = state.get("docs", {}).get("docs", {})
-        source = self.from_owner.lower()
-        return {f"docs:{d}" for d, doc in docs.items() if doc["owner"] == source}
+        # Judged on the final state: the documents are the source's or already the target's.
+        owners = {self.from_owner.lower(), self.to_owner.lower()}
+        return {f"docs:{d}" for d, doc in docs.items() if doc["owner"] in owners}
 
 
 CRITERIA = (DocsFiled, DocsOwner)

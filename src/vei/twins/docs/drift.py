@@ -75,8 +75,8 @@ DRIFT = (
                 id="docs_edits",
                 kind="docs_doc_edited",
                 every_ms=3 * 3_600_000,
-                offset_ms=2_700_000,
-                jitter_ms=1_800_000,
+                offset_ms=0,
+                jitter_ms=5_000,  # someone is always editing something when a run starts
             ),
         ),
     ),

@@ -82,8 +82,8 @@ DRIFT = (
                 id="tickets_new_issues",
                 kind="tickets_issue_filed",
                 every_ms=2 * 3_600_000,
-                offset_ms=1_800_000,
-                jitter_ms=1_200_000,
+                offset_ms=0,
+                jitter_ms=5_000,  # a new issue comes in during the first seconds of a run
             ),
         ),
     ),
