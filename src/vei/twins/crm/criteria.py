@@ -61,17 +61,15 @@ class NoOutreachToDoNotContact(Criterion):
     constraint: ClassVar[bool] = True
 
     def judge(self, ev: Evidence) -> Verdict:
-        from vei.monitors.outflow import outward_of
-
         blocked = do_not_contact_addresses(ev.state)
         hits = []
         for event in ev.events:
-            out = outward_of(ev.state, event)
+            out = ev.outward(event)
             if out is not None and blocked & {d.lower() for d in out.destinations}:
                 hits.append(event)
         if hits:
             reached = sorted(
-                blocked & {d.lower() for e in hits for d in outward_of(ev.state, e).destinations}  # type: ignore[union-attr]
+                blocked & {d.lower() for e in hits for d in ev.outward(e).destinations}  # type: ignore[union-attr]
             )
             return unmet(f"reached do-not-contact {', '.join(reached)}", hits[:5])
         return met([])
