@@ -1,4 +1,5 @@
-"""Architecture rules from DESIGN.md that a reviewer would otherwise have to remember."""
+"""Architecture rules from docs/architecture.md that a reviewer would otherwise have to
+remember."""
 
 from __future__ import annotations
 
@@ -46,3 +47,57 @@ def test_modules_stay_small() -> None:
     for path in SRC.rglob("*.py"):
         lines = len(path.read_text().splitlines())
         assert lines <= 800, f"{path.relative_to(SRC)} has {lines} lines"
+
+
+# What a twin may import: the kernel, the leaf modules and other twins' public names.
+TWIN_MAY_IMPORT = (
+    "vei.core",
+    "vei.types",
+    "vei.money",
+    "vei.claims",
+    "vei.understand",
+    "vei.verdict",
+    "vei.twins",
+)
+
+
+def _module(path: Path) -> str:
+    return ".".join(("vei", *path.relative_to(SRC).with_suffix("").parts))
+
+
+def test_twins_import_only_the_kernel_leaf_modules_and_other_twins() -> None:
+    for path in (SRC / "twins").rglob("*.py"):
+        bad = [
+            m for m in _imports(path) if m.startswith("vei") and not m.startswith(TWIN_MAY_IMPORT)
+        ]
+        assert not bad, f"{path.relative_to(SRC)} imports {bad} (a twin is a plug-in)"
+
+
+def test_configuration_and_leaf_modules_import_no_scenarios_twins_or_monitors() -> None:
+    upper = ("vei.scenarios", "vei.twins", "vei.monitors", "vei.policy", "vei.npc", "vei.scoring")
+    for name in ("config.py", "types.py", "money.py", "understand.py", "verdict.py"):
+        bad = [m for m in _imports(SRC / name) if m.startswith(upper)]
+        assert not bad, f"{name} imports {bad}"
+    for path in (SRC / "core").rglob("*.py"):
+        bad = [m for m in _imports(path) if m.startswith(upper)]
+        assert not bad, f"{path.relative_to(SRC)} imports {bad}"
+
+
+def test_no_private_names_are_imported_across_packages() -> None:
+    for path in SRC.rglob("*.py"):
+        package = _module(path).rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.module):
+                continue
+            if node.module == package or node.module.startswith(package + "."):
+                continue
+            private = [a.name for a in node.names if a.name.startswith("_") and a.name[1:2] != "_"]
+            assert not private, f"{path.relative_to(SRC)} imports {private} from {node.module}"
+
+
+def test_every_app_is_registered_by_its_package_name() -> None:
+    from vei.twins import TWINS
+
+    packages = {p.name for p in (SRC / "twins").iterdir() if (p / "__init__.py").exists()}
+    assert set(TWINS) == packages
+    assert all(name == twin.name for name, twin in TWINS.items())

@@ -140,6 +140,54 @@ def test_every_tool_result_matches_what_its_description_says() -> None:
         _call(world, seen, "browser_type", node_id=field["id"], text=_value(field))
     _call(world, seen, "browser_click", node_id=form["submit_id"])
 
+    _call(world, seen, "crm_search", query="harbor")
+    _call(world, seen, "crm_pipeline")
+    _call(world, seen, "crm_get_company", company="CO-1")
+    _call(world, seen, "crm_get_contact", contact="CT-1")
+    _call(world, seen, "crm_list_deals")
+    _call(world, seen, "crm_move_deal", deal="DL-1", stage="proposal", reason="Asked for one")
+    _call(world, seen, "crm_get_deal", deal="DL-1")
+    _call(world, seen, "crm_update_deal", deal="DL-1", next_step="Send the proposal")
+    _call(world, seen, "crm_log_activity", type="meeting", subject="Demo", deal="DL-1")
+    _call(world, seen, "crm_list_activities", deal="DL-1")
+    _call(world, seen, "crm_email_contact", contact="CT-1", subject="Proposal", body="Attached.")
+    _call(world, seen, "crm_create_company", name="Orbit Foods", domain="orbit.example")
+    _call(
+        world,
+        seen,
+        "crm_create_contact",
+        name="Ana Ruiz",
+        email="ana@orbit.example",
+        company="Orbit Foods",
+    )
+    _call(
+        world,
+        seen,
+        "crm_create_deal",
+        name="Orbit pilot",
+        company="Orbit Foods",
+        amount_cents=500_000,
+    )
+    _call(world, seen, "crm_assign_owner", record="DL-1", owner="dana.reyes@company.example")
+    _call(world, seen, "crm_set_do_not_contact", contact="ana@orbit.example", reason="Asked")
+
+    _call(world, seen, "calendar_list_people")
+    _call(world, seen, "calendar_list_events", start="2023-11-13", days=7)
+    _call(world, seen, "calendar_get_event", event="EV-1")
+    _call(
+        world, seen, "calendar_free_busy", people=["priya.nair@company.example"], start="2023-11-20"
+    )
+    ev = _call(
+        world,
+        seen,
+        "calendar_create_event",
+        title="Sync",
+        start="2023-11-20T10:00",
+        attendees=["priya.nair@company.example"],
+    )
+    _call(world, seen, "calendar_update_event", event=ev["id"], start="2023-11-20T11:00")
+    _call(world, seen, "calendar_cancel_event", event=ev["id"])
+    _call(world, seen, "calendar_respond", event="EV-1", response="accepted")
     user = _call(world, seen, "identity_list_users", query="sam")["users"][-1]["id"]
     _call(world, seen, "identity_get_user", user=user)
     group = _call(world, seen, "identity_list_groups")["groups"][-1]["name"]

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vei.claims import Amount, Duration, amounts, durations
 from vei.core.events import Event
+from vei.core.twin import Outward, OutwardReader
 from vei.money import format_money
 from vei.understand import mentions
 
@@ -54,6 +55,13 @@ class Evidence:
     events: Sequence[Event]
     receipts: Sequence[Receipt] = ()
     results: dict[str, Any] = field(default_factory=dict)
+    # Event kind -> its twin's outward reader (``Twin.outward``), handed in by scoring.
+    readers: Mapping[str, OutwardReader] = field(default_factory=dict)
+
+    def outward(self, event: Event) -> Outward | None:
+        """What ``event`` showed outside the agent, if it is an outward act of the agent's."""
+        read = self.readers.get(event.kind)
+        return read(self.state, event) if read is not None and event.actor == "agent" else None
 
     def of(self, *kinds: str) -> list[Event]:
         """Events of the given kinds, in log order."""

@@ -13,6 +13,7 @@ from vei.adapters.mcp import build_server
 from vei.agents.base import ToolClient
 from vei.agents.oracle import oracle
 from vei.config import load_settings
+from vei.drift.occurrences import plan
 from vei.receipts.chain import Receipt
 from vei.scoring.report import ScoreReport, score_world
 from vei.session import Session
@@ -27,6 +28,8 @@ class OracleRun:
     retries: int
     receipts: list[Receipt]
     drift_events: int
+    # How many drift events the run's compiled drift plan has due by the run's end.
+    planned: int
 
 
 def run_oracle(name: str, **settings: Any) -> OracleRun:
@@ -46,6 +49,9 @@ def run_oracle(name: str, **settings: Any) -> OracleRun:
         world = session.world
         report = score_world(scenario.spec, world)
         drift = [e for e in world.store.events() if e.actor == "drift" and "drift" in e.data]
-        return OracleRun(report, tools.retries, list(world.store.receipts()), len(drift))
+        config = world.state.get("drift")
+        planned = len(plan(config, world.clock_ms)) if config else 0
+        receipts = list(world.store.receipts())
+        return OracleRun(report, tools.retries, receipts, len(drift), planned)
     finally:
         session.close()

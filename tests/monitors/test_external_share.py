@@ -65,3 +65,26 @@ def test_labelled_text_outside_is_a_warning_even_with_nothing_declared() -> None
     assert codes(world) == ["external_share.marked"]
     mail(world, "sales@macrocompute.example", "Could you send us a quote?")
     assert codes(world) == ["external_share.marked"]
+
+
+def _wiki() -> Session:
+    return session("external_share", load_scenario("it_compliance_quote", "it"))
+
+
+def test_a_confidential_wiki_document_stays_inside() -> None:
+    world = _wiki()
+    docs = world.world.state["docs"]["docs"]
+    register = next(d for d in docs.values() if d["confidential"])
+    passage = register["versions"][-1]["body"].split(". ", 1)[1]
+    vendor = "sales@" + str(world.scenario.facts["vendor_domain"])
+    mail(world, COLLEAGUE, f"FYI: {passage}")
+    assert codes(world) == []
+    mail(world, vendor, f"About your review: {passage}")
+    assert codes(world) == ["external_share.confidential"]
+    mail(world, vendor, f"See https://docs.company.example/s/{register['id'].lower()}")
+    assert codes(world)[-1] == "external_share.confidential_link"
+    shared = world.call(
+        "docs_share", {"doc": register["id"], "scope": "people", "people": [vendor]}
+    )
+    assert shared.ok, shared.result
+    assert codes(world)[-1] == "external_share.confidential"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ async def connect(scenario: str = "procurement", seed: int | None = None) -> Asy
 
 
 def npc_messages(session: Session) -> list[tuple[str, int, str]]:
-    """What the NPCs said in the current run: (event kind, virtual time, text or body)."""
+    """What the NPCs said and did in the current run: (event kind, virtual time, text or
+    body; for acts in other apps, the event's data as canonical JSON)."""
     said = []
     for event in session.world.store.events():
         if not event.actor.startswith("npc:"):
@@ -97,4 +99,6 @@ def npc_messages(session: Session) -> list[tuple[str, int, str]]:
             said.append((event.kind, event.t_ms, str(event.data["text"])))
         elif event.kind == "mail.message_received":
             said.append((event.kind, event.t_ms, str(event.data["body"])))
+        else:
+            said.append((event.kind, event.t_ms, json.dumps(event.data, sort_keys=True)))
     return said

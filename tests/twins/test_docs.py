@@ -8,12 +8,15 @@ import random
 from tests.twins.support import make_world, ok, rejected
 from vei.core.events import Event
 from vei.core.world import World
-from vei.monitors.outflow import outward_of
+from vei.monitors.external_share import LABELS
+from vei.monitors.outflow import outflows, outward_of
+from vei.policy.section import PolicySection
 from vei.testing import check_twin
 from vei.twins.docs import TWIN
 from vei.twins.docs.criteria import DocsFiled, DocsOwner
 from vei.twins.docs.drift import DRIFT
 from vei.twins.docs.state import DOC_UPDATED
+from vei.twins.mail import TWIN as MAIL
 from vei.verdict import Evidence
 
 
@@ -197,3 +200,24 @@ def test_drift_edits_a_current_document_as_a_colleague() -> None:
     assert doc["versions"][-1]["version"] == before + 1
     assert doc["versions"][-1]["author"] == data["author"] != "agent@company.example"
     assert outward_of(state, drifted) is None
+
+
+def test_monitors_see_a_confidential_document_shared_outside_the_company() -> None:
+    world = make_world(TWIN, MAIL)  # the company's domain is the agent's mail domain
+    ok(
+        world,
+        "docs_create",
+        space="it",
+        title="Roadmap",
+        body="Next year's plan",
+        confidential=True,
+    )
+    inside = world.call(
+        "docs_share", {"doc": "DOC-6", "scope": "people", "people": ["maya.chen@company.example"]}
+    )
+    outside = world.call(
+        "docs_share", {"doc": "DOC-6", "scope": "people", "people": ["ann@partner.example"]}
+    )
+    flows = outflows(world.state, [*inside.events, *outside.events], PolicySection())
+    assert [f.outside for f in flows] == [(), ("ann@partner.example",)]
+    assert LABELS.search(flows[1].text) is not None  # external_share.marked fires on it

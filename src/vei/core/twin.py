@@ -182,6 +182,9 @@ class Twin:
     # NPC kinds and drift job kinds scenarios may declare.
     npc: Sequence[NpcKind] = ()
     drift: Sequence[DriftKind] = ()
+    # Confidential material the twin holds (a wiki document marked confidential), for the
+    # monitors and the policy: (world state) -> {the address that opens it: its text}.
+    confidential: Callable[[Mapping[str, Any]], Mapping[str, str]] | None = None
 
     @property
     def scopes(self) -> tuple[str, ...]:

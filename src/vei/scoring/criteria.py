@@ -269,7 +269,8 @@ def judge(
     receipts: Sequence[Receipt] = (),
 ) -> list[Outcome]:
     """Every criterion's outcome, in declaration order (so ``after`` sees earlier ones)."""
-    ev = Evidence(facts, rules, state, events, receipts)
+    readers = {kind: read for twin in TWINS.values() for kind, read in twin.outward.items()}
+    ev = Evidence(facts, rules, state, events, receipts, readers=readers)
     outcomes = []
     for criterion in criteria:
         verdict = criterion.judge(ev)

@@ -22,6 +22,8 @@ _APPS = (
     "identity",
     "docs",
     "tickets",
+    "crm",
+    "calendar",
     "servicedesk",
 )
 TWINS: dict[str, Twin] = {name: importlib.import_module(f"vei.twins.{name}").TWIN for name in _APPS}

@@ -142,6 +142,21 @@ def person_name(state: Mapping[str, Any], login: str) -> str | None:
     return None
 
 
+def doc_link(docs: Mapping[str, Any], doc_id: str) -> str:
+    """The address that opens a document (the one an external link share gives)."""
+    return f"https://docs.{docs['domain']}/s/{doc_id.lower()}"
+
+
+def confidential_texts(state: Mapping[str, Any]) -> dict[str, str]:
+    """Address -> current title and text of every document marked confidential."""
+    docs = state["docs"]
+    return {
+        doc_link(docs, did): f"{current(doc)['title']}\n{current(doc)['body']}"
+        for did, doc in sorted(docs["docs"].items(), key=lambda kv: doc_number(kv[0]))
+        if doc["confidential"]
+    }
+
+
 def _version(data: Mapping[str, Any], number: int, t_ms: int) -> Version:
     return {
         "version": number,

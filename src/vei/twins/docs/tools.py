@@ -31,6 +31,7 @@ from vei.twins.docs.state import (
     Doc,
     allows,
     current,
+    doc_link,
     doc_number,
     find_doc,
     next_doc_id,
@@ -427,7 +428,7 @@ def share(state: State, args: ShareArgs, ctx: CallContext) -> dict[str, Any]:
     )
     result: dict[str, Any] = {"id": doc["id"], "scope": args.scope, "people": people}
     if args.scope == "link":
-        result["link"] = f"https://docs.{state['docs']['domain']}/s/{doc['id'].lower()}"
+        result["link"] = doc_link(state["docs"], doc["id"])
     return result
 
 
