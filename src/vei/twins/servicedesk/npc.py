@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from vei.core.context import CallContext
 from vei.core.events import Event
 from vei.core.twin import NpcKind, NpcRuleBase, State
-from vei.facts import render
 from vei.twins.servicedesk.state import STAGE_APPROVED, record_of
 from vei.twins.slack.state import MESSAGE_POSTED, dm_id, find_user
 from vei.twins.slack.tools import message_data
@@ -102,7 +101,7 @@ def _on_chat(state: State, event: Event, ctx: CallContext, rule: Mapping[str, An
             "item": req["item"],
             "requester": str(me["display_name"] if me else "").split(" ")[0],
         }
-        reply = render(wording, values)
+        reply = wording.format_map(values)
         ctx.schedule(
             delay,
             MESSAGE_POSTED,
